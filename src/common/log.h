@@ -1,0 +1,22 @@
+// The logging facade: one spdlog logger per module, structured key=value fields.
+// Never pass state bodies, API keys, Authorization headers, LockInfo `Who` or variable
+// values to a log call. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "spdlog/spdlog.h"
+
+namespace terrane::log {
+
+// Returns the logger for `module` ("http", "storage", ...), creating it on first use.
+std::shared_ptr<spdlog::logger> Get(std::string_view module);
+
+// Sets the level of every logger ("debug", "info", "warn", "error").
+void SetLevel(std::string_view level);
+
+}  // namespace terrane::log
+
+// TERRANE_LOG(info, "http", "request done request_id={} status={}", id, status);
+#define TERRANE_LOG(level, module, ...) ::terrane::log::Get(module)->level(__VA_ARGS__)

@@ -1,0 +1,45 @@
+// Plain HTTP request/response values handed between the Beast server and the handlers, so
+// that only server.cc compiles Beast. Thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace terrane::http {
+
+struct Request {
+  std::string method;  // as sent: "GET", "POST", "LOCK", "UNLOCK", ...
+  std::string target;  // raw request target, e.g. "/v1/orgs?x=1"
+  // Percent-decoded path segments, empty segments dropped ("/a//b/" -> {"a","b"}).
+  std::vector<std::string> segments;
+  // Percent-decoded query parameters in order of appearance ('+' is a space).
+  std::vector<std::pair<std::string, std::string>> query;
+  // Header names lower-cased; values as sent.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;        // the whole body, chunked encoding already removed
+  std::string request_id;  // short opaque id, also in the server log and error bodies
+  std::string remote;      // peer address
+
+  // First header named `name` (give it lower-case).
+  std::optional<std::string_view> Header(std::string_view name) const;
+  // First query parameter named `name` (case-sensitive).
+  std::optional<std::string_view> Query(std::string_view name) const;
+  // Every value of `name`, each also split at commas ("a,b" and a repeated name both count).
+  std::vector<std::string> QueryList(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Splits a raw target into decoded segments and query parameters. InvalidArgument-like
+// failures (bad percent-encoding) return false and leave `req` partially filled.
+bool ParseTarget(std::string_view target, Request& req);
+
+}  // namespace terrane::http

@@ -1,0 +1,139 @@
+// storage::Store: everything Terrane persists, behind one domain-level interface with a SQLite
+// implementation (default, embedded) and, later, a PostgreSQL one. Every method is one
+// transaction: it either fully happens or changes nothing. All methods are thread-safe.
+//
+// Error conventions, shared by every implementation (the HTTP layer maps them):
+//   NotFound            the addressed account/org/project/workspace/version does not exist
+//   AlreadyExists       a create hit an existing identifier
+//   FailedPrecondition  the operation is refused in the current state (409)
+//   Aborted             a lock is held by someone else (423); lock conflicts carry the holder's
+//                       LockInfo payload (model::LockedError)
+//   Internal/Unavailable  database failure
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "model/lock.h"
+#include "model/state.h"
+#include "model/tenancy.h"
+#include "model/workspace.h"
+
+namespace terrane::storage {
+
+// A state write as the store receives it: the body is borrowed, never copied by the caller.
+struct StateWrite {
+  std::string_view body;
+  model::StateMeta meta;
+  std::string sha256;
+  // The `ID` query parameter of the write; nullopt when the client sent none.
+  std::optional<std::string> lock_id;
+  std::string created_by;
+  int64_t now = 0;
+};
+
+struct StateWriteResult {
+  model::StateVersion version;  // the new version, or the current one when bytes were identical
+  bool created = false;         // false: identical bytes re-sent, nothing stored
+};
+
+// The current state of a workspace, body included.
+struct CurrentState {
+  model::StateVersion version;
+  std::string body;
+};
+
+struct DeleteCounts {
+  int64_t state_versions = 0;
+  int64_t variables = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- accounts and API keys ----
+  // AlreadyExists when the account exists.
+  virtual absl::Status CreateAccount(std::string_view account, int64_t now) = 0;
+  virtual absl::StatusOr<bool> AccountExists(std::string_view account) = 0;
+  // NotFound when key.account does not exist; AlreadyExists on a duplicate id.
+  virtual absl::Status CreateApiKey(const model::ApiKey& key) = 0;
+  // NotFound when no key has this id.
+  virtual absl::StatusOr<model::ApiKey> GetApiKey(std::string_view id) = 0;
+
+  // ---- organizations and projects ----
+  // NotFound when the account is unknown; AlreadyExists on a duplicate identifier.
+  virtual absl::Status CreateOrg(const model::Org& org) = 0;
+  virtual absl::StatusOr<model::Org> GetOrg(std::string_view account, std::string_view org) = 0;
+  // Ordered by identifier.
+  virtual absl::StatusOr<std::vector<model::Org>> ListOrgs(std::string_view account) = 0;
+  // FailedPrecondition while the org holds projects.
+  virtual absl::Status DeleteOrg(std::string_view account, std::string_view org) = 0;
+
+  // NotFound when the org is unknown; AlreadyExists on a duplicate identifier.
+  virtual absl::Status CreateProject(const model::Project& project) = 0;
+  virtual absl::StatusOr<model::Project> GetProject(std::string_view account, std::string_view org,
+                                                    std::string_view project) = 0;
+  virtual absl::StatusOr<std::vector<model::Project>> ListProjects(std::string_view account,
+                                                                   std::string_view org) = 0;
+  // FailedPrecondition while the project holds workspaces.
+  virtual absl::Status DeleteProject(std::string_view account, std::string_view org,
+                                     std::string_view project) = 0;
+
+  // ---- workspaces ----
+  // Creates with status inactive, no state, no lock; variable timestamps set to `now`.
+  // NotFound when the project is unknown; AlreadyExists on a duplicate identifier.
+  virtual absl::Status CreateWorkspace(const model::WorkspaceKey& key,
+                                       const model::WorkspaceSpec& spec, int64_t now) = 0;
+  // The full workspace: spec, variables, status, state checksum and lock.
+  virtual absl::StatusOr<model::Workspace> GetWorkspace(const model::WorkspaceKey& key) = 0;
+  // NotFound when the project is unknown.
+  virtual absl::StatusOr<model::WorkspacePage> ListWorkspaces(const model::WorkspaceQuery& q) = 0;
+  // Replaces the whole spec (PUT semantics). Variables keep `created` when their key survives.
+  virtual absl::Status UpdateWorkspace(const model::WorkspaceKey& key,
+                                       const model::WorkspaceSpec& spec, int64_t now) = 0;
+  // Deletes the workspace and everything stored with it, atomically, only when its status is
+  // inactive (else FailedPrecondition naming the status) and no lock is held (else Aborted).
+  virtual absl::StatusOr<DeleteCounts> DeleteWorkspace(const model::WorkspaceKey& key) = 0;
+
+  // ---- locks ----
+  // Takes the lock slot. If the slot holds a lock with the same id, succeeds and returns it
+  // (terraform retries LOCK). Otherwise Aborted with the holder's LockInfo.
+  virtual absl::StatusOr<model::Lock> AcquireLock(const model::WorkspaceKey& key,
+                                                  const model::Lock& lock) = 0;
+  // Releases the lock. `lock_id` nullopt = force (any holder). A different id while locked →
+  // Aborted with the holder's LockInfo. Releasing an unlocked workspace succeeds.
+  // Returns the released lock, if there was one.
+  virtual absl::StatusOr<std::optional<model::Lock>> ReleaseLock(
+      const model::WorkspaceKey& key, const std::optional<std::string>& lock_id) = 0;
+
+  // ---- state ----
+  // Stores a new state version after checking, in the same transaction: the lock (while locked
+  // the write must carry the holder's id, else Aborted; an id while unlocked →
+  // FailedPrecondition) and model::CheckStateWrite. Sets the workspace status from the new
+  // state (active when it has managed resources, inactive otherwise).
+  virtual absl::StatusOr<StateWriteResult> PutState(const model::WorkspaceKey& key,
+                                                    const StateWrite& write) = 0;
+  // nullopt when the workspace exists but has no state yet.
+  virtual absl::StatusOr<std::optional<CurrentState>> GetCurrentState(
+      const model::WorkspaceKey& key) = 0;
+  // Newest first.
+  virtual absl::StatusOr<std::vector<model::StateVersion>> ListStateVersions(
+      const model::WorkspaceKey& key, int limit, int page, int64_t* total) = 0;
+  // The version and its body. NotFound when the id is not a version of this workspace.
+  virtual absl::StatusOr<CurrentState> GetStateVersion(const model::WorkspaceKey& key,
+                                                       std::string_view version_id) = 0;
+  // Copies a version forward as the new current version (rollback_source_id set) and sets the
+  // status to rollback_applied. Aborted while any lock is held.
+  virtual absl::StatusOr<model::StateVersion> RollbackState(const model::WorkspaceKey& key,
+                                                            std::string_view version_id,
+                                                            std::string_view created_by,
+                                                            int64_t now) = 0;
+};
+
+}  // namespace terrane::storage
