@@ -3,7 +3,7 @@
 #include <mutex>
 #include <string>
 
-#include "spdlog/sinks/stderr_color_sinks.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
 
 namespace terrane::log {
 

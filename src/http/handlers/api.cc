@@ -1,0 +1,21 @@
+#include "http/handlers/api.h"
+
+#include "http/handlers/routes.h"
+
+namespace terrane::http {
+
+void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
+  router.Add("GET", "/healthz", [](Request&, const PathParams&) -> absl::StatusOr<Response> {
+    return Response{.body = R"({"status":"ok"})"};
+  });
+  handlers::RegisterTenancyRoutes(router, deps);
+  // Harness serves the same API under /iacm/api and, through its gateway, /gateway/iacm/api:
+  // both are routes here, never redirects.
+  for (std::string_view prefix : {"/iacm/api", "/gateway/iacm/api"}) {
+    handlers::RegisterWorkspaceRoutes(router, deps, prefix);
+    handlers::RegisterStateBackendRoutes(router, deps, prefix);
+    handlers::RegisterStateVersionRoutes(router, deps, prefix);
+  }
+}
+
+}  // namespace terrane::http

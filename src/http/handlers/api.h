@@ -1,0 +1,24 @@
+// Registers every REST and terraform-backend route of Terrane on a Router. Handlers are thin:
+// authenticate, parse with model/, call the store or a service, serialise.
+#pragma once
+
+#include <cstddef>
+
+#include "common/clock.h"
+#include "http/router.h"
+#include "service/auth.h"
+#include "storage/store.h"
+
+namespace terrane::http {
+
+// Everything handlers borrow; must outlive the router.
+struct ApiDeps {
+  storage::Store& store;
+  Clock& clock;
+  const service::Authenticator& auth;
+  size_t max_state_bytes = size_t{512} << 20;
+};
+
+void RegisterApiRoutes(Router& router, const ApiDeps& deps);
+
+}  // namespace terrane::http

@@ -1,0 +1,14 @@
+// Per-resource route registration, called by RegisterApiRoutes.
+#pragma once
+
+#include "http/handlers/api.h"
+#include "http/router.h"
+
+namespace terrane::http::handlers {
+
+void RegisterTenancyRoutes(Router& router, const ApiDeps& deps);
+void RegisterWorkspaceRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
+void RegisterStateBackendRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
+void RegisterStateVersionRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
+
+}  // namespace terrane::http::handlers

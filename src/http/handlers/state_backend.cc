@@ -1,0 +1,108 @@
+// {prefix}/.../workspaces/{workspace}/terraform-backend[/lock]: terraform's `http` backend
+// (terraform-http-backend.md §10). Success answers are exactly 200; lock conflicts answer 423
+// with the holder's LockInfo; an unknown workspace is an error terraform cannot mistake for
+// "no state yet" (422, never 404).
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/strings.h"
+#include "http/errors.h"
+#include "http/handlers/common.h"
+#include "http/handlers/routes.h"
+#include "service/state.h"
+
+namespace terrane::http::handlers {
+namespace {
+
+// terraform reads a 404 on GET as "no state yet" and would plan to create everything again;
+// an unknown workspace therefore answers 422, which terraform reports as an error.
+absl::StatusOr<Response> BackendResult(absl::StatusOr<Response> result, const Request& req,
+                                       const model::WorkspaceKey& key) {
+  if (!absl::IsNotFound(result.status())) return result;
+  return GoaError(422, "unknown_workspace",
+                  absl::StrCat(result.status().message(), ". Workspace '", key.identifier,
+                               "' does not exist in org '", key.org, "', project '", key.project,
+                               "': check the backend address or create the workspace first. "
+                               "Terrane never treats an unknown workspace as empty state."),
+                  req.request_id);
+}
+
+absl::StatusOr<model::WorkspaceKey> Authorize(const ApiDeps& d, const Request& req,
+                                              const PathParams& p, service::Principal* who) {
+  TERRANE_ASSIGN_OR_RETURN(*who, AuthenticateBackend(req, d.auth));
+  return WorkspaceKeyFrom(who->account, p);
+}
+
+absl::StatusOr<Response> ReadState(const ApiDeps& d, const Request& req,
+                                   const model::WorkspaceKey& key) {
+  TERRANE_ASSIGN_OR_RETURN(std::optional<storage::CurrentState> state,
+                           d.store.GetCurrentState(key));
+  if (!state.has_value()) {
+    // terraform's "no state yet" answer; the workspace itself exists.
+    return GoaError(404, "not_found", "this workspace has no state yet", req.request_id);
+  }
+  Response resp;
+  resp.body = std::move(state->body);
+  resp.headers.emplace_back("x-terrane-state-serial", std::to_string(state->version.serial));
+  return resp;
+}
+
+absl::StatusOr<Response> WriteStateBody(const ApiDeps& d, const Request& req,
+                                        const model::WorkspaceKey& key,
+                                        const service::Principal& who) {
+  std::optional<std::string> lock_id;
+  if (std::optional<std::string_view> id = req.Query("ID")) lock_id = std::string(*id);
+  service::StateUpload upload{
+      .body = req.body, .content_md5 = req.Header("content-md5"), .lock_id = lock_id};
+  TERRANE_ASSIGN_OR_RETURN(storage::StateWriteResult result,
+                           service::WriteState(d.store, key, upload, who, d.clock.NowMillis()));
+  return JsonResponse(200, boost::json::object{{"id", result.version.id},
+                                               {"serial", result.version.serial},
+                                               {"created", result.created}});
+}
+
+absl::StatusOr<Response> Handle(const ApiDeps& d, Request& req, const PathParams& p,
+                                bool lock_route) {
+  service::Principal who;
+  TERRANE_ASSIGN_OR_RETURN(model::WorkspaceKey key, Authorize(d, req, p, &who));
+  auto run = [&]() -> absl::StatusOr<Response> {
+    const std::string& m = req.method;
+    if (m == "LOCK" || (lock_route && m == "POST")) {
+      TERRANE_RETURN_IF_ERROR(
+          service::LockState(d.store, key, req.body, who, d.clock.NowMillis()).status());
+      return EmptyResponse(200);
+    }
+    if (m == "UNLOCK" || (lock_route && m == "DELETE")) {
+      TERRANE_RETURN_IF_ERROR(service::UnlockState(d.store, key, req.body));
+      return EmptyResponse(200);
+    }
+    if (m == "GET" && !lock_route) return ReadState(d, req, key);
+    if ((m == "POST" || m == "PUT") && !lock_route) return WriteStateBody(d, req, key, who);
+    TERRANE_RETURN_IF_ERROR(d.store.GetWorkspace(key).status());
+    return GoaError(405, "method_not_allowed",
+                    "the terraform state cannot be deleted through the backend; run a destroy "
+                    "and delete the workspace instead",
+                    req.request_id);
+  };
+  return BackendResult(run(), req, key);
+}
+
+}  // namespace
+
+void RegisterStateBackendRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
+  std::string state =
+      absl::StrCat(AsAbsl(prefix), "/orgs/{org}/projects/{project}/workspaces/{workspace}/"
+                           "terraform-backend");
+  RouteOptions big{.body_limit = d.max_state_bytes, .lock_info_errors = true};
+  RouteOptions small{.body_limit = 64 << 10, .lock_info_errors = true};
+  for (const char* m : {"GET", "POST", "PUT", "LOCK", "UNLOCK", "DELETE"}) {
+    bool write = std::string_view(m) == "POST" || std::string_view(m) == "PUT";
+    r.Add(m, state, [&d](Request& q, const PathParams& p) { return Handle(d, q, p, false); },
+          write ? big : small);
+  }
+  for (const char* m : {"POST", "DELETE", "LOCK", "UNLOCK"}) {
+    r.Add(m, state + "/lock",
+          [&d](Request& q, const PathParams& p) { return Handle(d, q, p, true); }, small);
+  }
+}
+
+}  // namespace terrane::http::handlers

@@ -1,0 +1,172 @@
+// W = {prefix}/orgs/{org}/projects/{project}/workspaces: list, create, get, update, delete,
+// manual lock and force-unlock, resources, backend-config.
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "boost/json/array.hpp"
+#include "common/status_macros.h"
+#include "common/strings.h"
+#include "http/handlers/backend_config.h"
+#include "http/handlers/common.h"
+#include "http/handlers/routes.h"
+#include "model/state.h"
+#include "service/state.h"
+
+namespace terrane::http::handlers {
+namespace {
+
+absl::Status ParseSort(std::string_view text, model::WorkspaceQuery& q) {
+  std::vector<std::string> parts = absl::StrSplit(absl::AsciiStrToLower(AsAbsl(text)), ',');
+  bool field_ok = parts[0] == "name" || parts[0] == "updated";
+  bool dir_ok = parts.size() == 1 || (parts.size() == 2 && (parts[1] == "asc" || parts[1] == "desc"));
+  if (!field_ok || !dir_ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "query parameter 'sort' must be one of name,ASC name,DESC updated,ASC updated,DESC; got '",
+        AsAbsl(text), "'"));
+  }
+  q.sort = parts[0] == "name" ? model::WorkspaceSortField::kName
+                              : model::WorkspaceSortField::kUpdated;
+  q.descending = parts.size() == 2 && parts[1] == "desc";
+  return absl::OkStatus();
+}
+
+absl::StatusOr<model::WorkspaceQuery> ParseListQuery(const Request& req,
+                                                     const model::WorkspaceKey& scope) {
+  model::WorkspaceQuery q{.account = scope.account, .org = scope.org, .project = scope.project};
+  TERRANE_ASSIGN_OR_RETURN(q.limit, QueryInt(req, "limit", 30, 1, 1000));
+  TERRANE_ASSIGN_OR_RETURN(q.page, QueryInt(req, "page", 1, 1, 1'000'000'000));
+  q.search_term = std::string(req.Query("searchTerm").value_or(""));
+  if (std::optional<std::string_view> sort = req.Query("sort")) {
+    TERRANE_RETURN_IF_ERROR(ParseSort(*sort, q));
+  }
+  for (const std::string& s : req.QueryList("status")) {
+    std::optional<model::WorkspaceStatus> status = model::ParseWorkspaceStatus(s);
+    if (!status.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "query parameter 'status' has unknown value '", s,
+          "'; use inactive, active, provisioning, destroying, drifted, apply_needed, "
+          "rollback_applied, failed or unknown"));
+    }
+    q.statuses.push_back(*status);
+  }
+  for (const std::string& tag : req.QueryList("tags")) {
+    size_t colon = tag.find(':');
+    if (colon == std::string::npos) {
+      q.tags.emplace_back(tag, std::nullopt);
+    } else {
+      q.tags.emplace_back(tag.substr(0, colon), tag.substr(colon + 1));
+    }
+  }
+  return q;
+}
+
+absl::StatusOr<Response> List(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_ASSIGN_OR_RETURN(model::WorkspaceQuery q,
+                           ParseListQuery(req, WorkspaceKeyFrom(who.account, p)));
+  TERRANE_ASSIGN_OR_RETURN(model::WorkspacePage page, d.store.ListWorkspaces(q));
+  boost::json::array out;
+  out.reserve(page.items.size());
+  for (const model::WorkspaceSummary& ws : page.items) {
+    out.push_back(model::WorkspaceSummaryToJson(ws));
+  }
+  Response resp = JsonResponse(200, out);
+  SetPageHeaders(resp, page.total, q.limit);
+  return resp;
+}
+
+absl::StatusOr<Response> Create(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_ASSIGN_OR_RETURN(auto parsed, model::ParseWorkspaceCreate(req.body));
+  model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
+  key.identifier = parsed.first;
+  TERRANE_RETURN_IF_ERROR(d.store.CreateWorkspace(key, parsed.second, d.clock.NowMillis()));
+  return JsonResponse(200, boost::json::object());
+}
+
+absl::StatusOr<Response> Get(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_ASSIGN_OR_RETURN(model::Workspace ws,
+                           d.store.GetWorkspace(WorkspaceKeyFrom(who.account, p)));
+  boost::json::object body = model::WorkspaceToJson(ws);
+  body["terraform_backend"] = BackendConfigJson(BackendConfigFor(req, ws.key));
+  return JsonResponse(200, body);
+}
+
+absl::StatusOr<Response> Update(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
+  TERRANE_ASSIGN_OR_RETURN(model::WorkspaceSpec spec,
+                           model::ParseWorkspaceUpdate(req.body, key.identifier));
+  TERRANE_RETURN_IF_ERROR(d.store.UpdateWorkspace(key, spec, d.clock.NowMillis()));
+  return JsonResponse(200, boost::json::object());
+}
+
+absl::StatusOr<Response> Delete(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_RETURN_IF_ERROR(d.store.DeleteWorkspace(WorkspaceKeyFrom(who.account, p)).status());
+  return EmptyResponse(204);
+}
+
+absl::StatusOr<Response> BackendConfig(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_ASSIGN_OR_RETURN(model::Workspace ws,
+                           d.store.GetWorkspace(WorkspaceKeyFrom(who.account, p)));
+  Response resp;
+  resp.content_type = "text/plain; charset=utf-8";
+  resp.body = BackendConfigHcl(BackendConfigFor(req, ws.key));
+  return resp;
+}
+
+absl::StatusOr<Response> Lock(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_ASSIGN_OR_RETURN(boost::json::object body, ParseJsonObject(req.body, true));
+  TERRANE_ASSIGN_OR_RETURN(std::string reason, OptionalString(body, "reason"));
+  model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
+  TERRANE_ASSIGN_OR_RETURN(model::Lock lock,
+                           service::LockManually(d.store, key, reason, who, d.clock.NowMillis()));
+  return JsonResponse(200, model::LockToJson(lock, key.identifier));
+}
+
+absl::StatusOr<Response> ForceUnlock(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_RETURN_IF_ERROR(
+      d.store.ReleaseLock(WorkspaceKeyFrom(who.account, p), std::nullopt).status());
+  return EmptyResponse(200);
+}
+
+absl::StatusOr<Response> Resources(const ApiDeps& d, Request& req, const PathParams& p) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_ASSIGN_OR_RETURN(std::optional<storage::CurrentState> state,
+                           d.store.GetCurrentState(WorkspaceKeyFrom(who.account, p)));
+  if (!state.has_value()) {
+    return JsonResponse(200, boost::json::object{{"resources", boost::json::array()},
+                                                 {"data_sources", boost::json::array()},
+                                                 {"outputs", boost::json::array()},
+                                                 {"stack_outputs", boost::json::object()},
+                                                 {"total_resources", 0}});
+  }
+  TERRANE_ASSIGN_OR_RETURN(boost::json::object out, model::ExtractResources(state->body));
+  return JsonResponse(200, out);
+}
+
+}  // namespace
+
+void RegisterWorkspaceRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
+  std::string w = absl::StrCat(AsAbsl(prefix), "/orgs/{org}/projects/{project}/workspaces");
+  std::string ws = w + "/{workspace}";
+  auto bind = [&d](auto fn) {
+    return [&d, fn](Request& q, const PathParams& p) { return fn(d, q, p); };
+  };
+  r.Add("GET", w, bind(List));
+  r.Add("POST", w, bind(Create));
+  r.Add("GET", ws, bind(Get));
+  r.Add("PUT", ws, bind(Update));
+  r.Add("DELETE", ws, bind(Delete));
+  r.Add("GET", ws + "/backend-config", bind(BackendConfig));
+  r.Add("POST", ws + "/actions/lock", bind(Lock));
+  r.Add("POST", ws + "/actions/force-unlock", bind(ForceUnlock));
+  r.Add("GET", ws + "/resources", bind(Resources));
+}
+
+}  // namespace terrane::http::handlers

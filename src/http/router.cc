@@ -1,0 +1,117 @@
+#include "http/router.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "http/errors.h"
+
+namespace terrane::http {
+namespace {
+
+bool IsCapture(std::string_view part) {
+  return part.size() >= 2 && part.front() == '{' && part.back() == '}';
+}
+
+// True when `segments` fit `pattern`; fills `params` (if given) with the captured segments.
+bool PathMatches(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
+                 PathParams* params) {
+  if (pattern.size() != segments.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (!IsCapture(pattern[i]) && pattern[i] != segments[i]) return false;
+  }
+  if (params != nullptr) {
+    params->clear();
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      if (IsCapture(pattern[i])) {
+        (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = segments[i];
+      }
+    }
+  }
+  return true;
+}
+
+// The path part of a raw target, so messages and logs never echo the query string.
+std::string PathOf(std::string_view target) {
+  return std::string(target.substr(0, target.find('?')));
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string_view pattern, Handler handler,
+                 RouteOptions options) {
+  Route route{.method = std::move(method),
+              .pattern = {},
+              .handler = std::move(handler),
+              .options = options};
+  while (!pattern.empty()) {
+    std::string_view part = pattern.substr(0, pattern.find('/'));
+    pattern.remove_prefix(std::min(pattern.size(), part.size() + 1));
+    if (!part.empty()) route.pattern.emplace_back(part);
+  }
+  routes_.push_back(std::move(route));
+}
+
+const Router::Route* Router::Match(std::string_view method,
+                                   const std::vector<std::string>& segments, PathParams* params,
+                                   bool* path_known) const {
+  *path_known = false;
+  for (const Route& route : routes_) {
+    if (!PathMatches(route.pattern, segments, nullptr)) continue;
+    *path_known = true;
+    if (route.method == method) {
+      PathMatches(route.pattern, segments, params);
+      return &route;
+    }
+  }
+  // HEAD is served by the GET handler; the server drops the body.
+  if (method == "HEAD") return Match("GET", segments, params, path_known);
+  return nullptr;
+}
+
+RouteOptions Router::OptionsFor(std::string_view method,
+                                const std::vector<std::string>& segments) const {
+  bool path_known = false;
+  if (const Route* route = Match(method, segments, nullptr, &path_known)) return route->options;
+  for (const Route& route : routes_) {
+    if (PathMatches(route.pattern, segments, nullptr)) return route.options;
+  }
+  return RouteOptions{};
+}
+
+Response Router::Dispatch(Request& req) const {
+  PathParams params;
+  bool path_known = false;
+  const Route* route = Match(req.method, req.segments, &params, &path_known);
+  if (route == nullptr && !path_known) {
+    return GoaError(404, "not_found",
+                    absl::StrCat("no route for ", req.method, " ", PathOf(req.target),
+                                 ": see the API reference"),
+                    req.request_id);
+  }
+  if (route == nullptr) {
+    std::vector<std::string> allowed;
+    for (const Route& candidate : routes_) {
+      if (!PathMatches(candidate.pattern, req.segments, nullptr)) continue;
+      allowed.push_back(candidate.method);
+      if (candidate.method == "GET") allowed.push_back("HEAD");
+    }
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    std::string allow = absl::StrJoin(allowed, ", ");
+    Response res = GoaError(405, "method_not_allowed",
+                            absl::StrCat("method ", req.method, " is not allowed on ",
+                                         PathOf(req.target), "; allowed: ", allow),
+                            req.request_id);
+    res.headers.emplace_back("Allow", std::move(allow));
+    return res;
+  }
+  absl::StatusOr<Response> result = route->handler(req, params);
+  if (!result.ok()) {
+    return RenderError(result.status(), req.request_id, route->options.lock_info_errors);
+  }
+  return *std::move(result);
+}
+
+}  // namespace terrane::http

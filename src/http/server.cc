@@ -1,0 +1,407 @@
+// The only translation unit that compiles Boost.Beast/Asio (each such TU costs seconds to build).
+// One Session per connection runs header → body → handler → write on its own strand; handlers run
+// synchronously on the io threads, so the pool size bounds concurrent handlers.
+#include "http/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "boost/asio/dispatch.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "common/check.h"
+#include "common/log.h"
+#include "common/random.h"
+#include "http/errors.h"
+
+namespace terrane::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+// Largest request line plus header fields; larger ones get 431.
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+// After answering a request whose body was not read (413, 400, 503), the connection is half-closed
+// and the rest of the upload is discarded for this long, so the client reads the answer instead
+// of a connection reset.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr size_t kDrainChunk = 64 * 1024;
+// Delay before accepting again after an accept failure such as EMFILE.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+// What every session borrows from the server; outlives all sessions.
+struct ServerContext {
+  const ServerOptions& options;
+  const Router& router;
+  std::atomic<size_t> connections{0};
+};
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// One connection: reads requests one after another until the peer closes, a timeout fires or a
+// response says "close". Keeps itself alive through the shared_ptr bound into each handler.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ServerContext& ctx) : stream_(std::move(socket)), ctx_(ctx) {
+    ++ctx_.connections;
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = peer.address().to_string();
+  }
+  ~Session() { --ctx_.connections; }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+  // Answers 503 + Retry-After without reading anything, then closes (connection cap reached).
+  void RejectBusy() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->BeginRequest();
+      self->Reject(503, "service_unavailable", "too many open connections; retry shortly");
+    });
+  }
+
+ private:
+  void BeginRequest() {
+    req_ = Request{};
+    req_.request_id = RandomHex(6);
+    req_.remote = remote_;
+    version_ = 11;
+    start_ = SteadyClock::now();
+  }
+
+  void ReadHeader() {
+    header_parser_.emplace();
+    header_parser_->header_limit(kHeaderLimit);
+    header_parser_->body_limit(boost::none);  // compared with the route's limit in OnHeader
+    body_parser_.reset();
+    // A kept-alive connection gets idle_timeout for the whole of its next header.
+    stream_.expires_after(first_request_ ? ctx_.options.header_timeout : ctx_.options.idle_timeout);
+    first_request_ = false;
+    bhttp::async_read_header(stream_, buffer_, *header_parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t /*bytes*/) {
+    BeginRequest();
+    if (ec) return OnReadError(ec);
+    const auto& header = header_parser_->get();
+    req_.method = std::string(header.method_string());
+    req_.target = std::string(header.target());
+    version_ = header.version();
+    if (!ParseTarget(req_.target, req_)) {
+      return Reject(400, "bad_request",
+                    "invalid request target: it must be an absolute path with valid "
+                    "percent-encoding");
+    }
+    for (const auto& field : header) {
+      std::string name(field.name_string());
+      absl::AsciiStrToLower(&name);
+      req_.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    route_ = ctx_.router.OptionsFor(req_.method, req_.segments);
+    if (auto length = header_parser_->content_length(); length && *length > route_.body_limit) {
+      return RejectTooLarge();
+    }
+    if (!header_parser_->is_done() &&
+        beast::iequals(header[bhttp::field::expect], "100-continue")) {
+      return SendContinue();
+    }
+    ReadBody();
+  }
+
+  // The client waits for this interim answer before sending the body.
+  void SendContinue() {
+    continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, version_);
+    stream_.expires_after(ctx_.options.body_timeout);
+    bhttp::async_write(stream_, continue_,
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         if (!ec) self->ReadBody();
+                       });
+  }
+
+  void ReadBody() {
+    body_parser_.emplace(std::move(*header_parser_));
+    body_parser_->body_limit(route_.body_limit);  // what bounds chunked bodies
+    stream_.expires_after(ctx_.options.body_timeout);
+    bhttp::async_read(stream_, buffer_, *body_parser_,
+                      beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    auto& message = body_parser_->get();
+    req_.body = std::move(message.body());
+    bytes_in_ = req_.body.size();
+    Dispatch(message.keep_alive());
+  }
+
+  // Errors while reading: answer what can be answered, drop the connection otherwise (the peer
+  // closed, reset or timed out, so nobody would read an answer).
+  void OnReadError(const beast::error_code& ec) {
+    if (ec == bhttp::error::body_limit) return RejectTooLarge();
+    if (ec == bhttp::error::header_limit) {
+      return Reject(431, "request_header_fields_too_large",
+                    absl::StrCat("request header exceeds ", kHeaderLimit, " bytes"));
+    }
+    if (IsHttpParseError(ec) && ec != bhttp::error::end_of_stream &&
+        ec != bhttp::error::partial_message) {
+      return Reject(400, "bad_request", absl::StrCat("malformed HTTP request: ", ec.message()));
+    }
+  }
+
+  void RejectTooLarge() {
+    std::string message =
+        absl::StrCat("request body exceeds this route's limit of ", route_.body_limit, " bytes");
+    if (route_.lock_info_errors) {
+      absl::StrAppend(&message, "; raise it with the server flag --max-state-bytes");
+    }
+    Reject(413, "payload_too_large", message);
+  }
+
+  void Reject(int status, std::string_view name, std::string_view message) {
+    Write(GoaError(status, name, message, req_.request_id), /*keep_alive=*/false);
+  }
+
+  // The one catch-all of the HTTP layer: a throwing handler is a bug, answered 500 and logged.
+  void Dispatch(bool keep_alive) {
+    Response res;
+    try {
+      res = ctx_.router.Dispatch(req_);
+    } catch (const std::exception& e) {
+      TERRANE_LOG(error, "http", "request_id={} handler threw: {}", req_.request_id, e.what());
+      res = InternalError();
+    } catch (...) {
+      TERRANE_LOG(error, "http", "request_id={} handler threw a non-exception", req_.request_id);
+      res = InternalError();
+    }
+    Write(std::move(res), keep_alive);
+  }
+
+  Response InternalError() const {
+    return GoaError(
+        500, "internal_server_error",
+        absl::StrCat("internal error; see the server log for request ", req_.request_id),
+        req_.request_id);
+  }
+
+  // Moves the body into the Beast response: large states are never copied here.
+  void Write(Response res, bool keep_alive) {
+    res_ = {};
+    res_.version(version_);
+    res_.result(static_cast<unsigned>(res.status));
+    res_.set(bhttp::field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers) res_.insert(name, value);
+    res_.set("x-request-id", req_.request_id);
+    status_ = res.status;
+    const bool bodyless_status = res.status < 200 || res.status == 204 || res.status == 304;
+    if (!bodyless_status) res_.content_length(res.body.size());
+    if (!bodyless_status && req_.method != "HEAD") res_.body() = std::move(res.body);
+    bytes_out_ = res_.body().size();
+    res_.keep_alive(keep_alive);
+    stream_.expires_after(ctx_.options.body_timeout);
+    bhttp::async_write(
+        stream_, res_,
+        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  void OnWrite(bool keep_alive, beast::error_code ec, size_t /*bytes*/) {
+    LogRequest();
+    res_ = {};
+    bytes_in_ = 0;
+    if (ec) return;  // the peer is gone; the socket closes with the session
+    if (!keep_alive) return CloseGracefully();
+    ReadHeader();
+  }
+
+  // Headers, bodies and query strings are never logged: they carry credentials and state.
+  void LogRequest() const {
+    auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start_);
+    TERRANE_LOG(info, "http",
+                "request_id={} method={} path={} status={} duration_ms={} bytes_in={} "
+                "bytes_out={}",
+                req_.request_id, req_.method.empty() ? "-" : req_.method,
+                req_.target.empty() ? "-" : PathOf(req_.target), status_, elapsed.count(),
+                bytes_in_, bytes_out_);
+  }
+
+  void CloseGracefully() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    buffer_.consume(buffer_.size());
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  // Reads and discards until EOF or kLingerTime; the session ends with the first error.
+  void Drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(kDrainChunk),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->Drain();
+                            });
+  }
+
+  beast::tcp_stream stream_;
+  ServerContext& ctx_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;
+  bhttp::response<bhttp::empty_body> continue_;
+  bhttp::response<bhttp::string_body> res_;
+  Request req_;
+  RouteOptions route_;
+  unsigned version_ = 11;
+  bool first_request_ = true;
+  SteadyClock::time_point start_;
+  int status_ = 0;
+  size_t bytes_in_ = 0;
+  size_t bytes_out_ = 0;
+};
+
+std::string ListenError(const ServerOptions& options, const beast::error_code& ec) {
+  const bool v6 = options.host.find(':') != std::string::npos;
+  return absl::StrCat("cannot listen on ", v6 ? "[" : "", options.host, v6 ? "]" : "", ":",
+                      options.port, ": ", ec.message());
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, const Router& router)
+      : options_(std::move(options)), ctx_{.options = options_, .router = router} {}
+  ~Impl() { Stop(); }
+
+  absl::StatusOr<uint16_t> Start() {
+    absl::MutexLock lock(&mu_);
+    if (started_ || stopped_) return absl::FailedPreconditionError("server already started");
+    beast::error_code ec;
+    tcp::resolver resolver(*ioc_);
+    auto results = resolver.resolve(options_.host, std::to_string(options_.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (!ec && results.empty()) ec = asio::error::host_not_found;
+    for (const auto& entry : results) {
+      ec = Listen(entry.endpoint());
+      if (!ec) break;
+    }
+    if (ec) return absl::UnavailableError(ListenError(options_, ec));
+    const uint16_t port = acceptor_->local_endpoint().port();
+    started_ = true;
+    Accept();
+    for (int i = 0; i < std::max(1, options_.threads); ++i) {
+      threads_.emplace_back([this] { ioc_->run(); });
+    }
+    return port;
+  }
+
+  void Wait() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&stopped_));
+  }
+
+  // Holds mu_ throughout, so a concurrent second Stop() returns only once the first is done, and
+  // Wait() returns only after the workers are joined.
+  void Stop() {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return;
+    TERRANE_DCHECK(!OnWorkerThread());  // joining itself would deadlock
+    ioc_->stop();
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+    retry_timer_.reset();
+    acceptor_.reset();
+    // Destroying the context destroys the sessions still waiting for I/O, closing their sockets.
+    ioc_.reset();
+    stopped_ = true;  // wakes Wait()
+  }
+
+ private:
+  bool OnWorkerThread() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return std::any_of(threads_.begin(), threads_.end(), [](const std::thread& thread) {
+      return thread.get_id() == std::this_thread::get_id();
+    });
+  }
+
+  beast::error_code Listen(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    if (acceptor_->is_open()) acceptor_->close(ec);
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    return ec;
+  }
+
+  void Accept() {
+    acceptor_->async_accept(asio::make_strand(*ioc_),
+                            beast::bind_front_handler(&Impl::OnAccept, this));
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (ec) {
+      TERRANE_LOG(warn, "http", "accept failed: {}", ec.message());
+      retry_timer_->expires_after(kAcceptRetryDelay);
+      retry_timer_->async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) Accept();
+      });
+      return;
+    }
+    const bool busy = ctx_.connections.load() >= options_.max_connections;
+    auto session = std::make_shared<Session>(std::move(socket), ctx_);
+    if (busy) {
+      session->RejectBusy();
+    } else {
+      session->Start();
+    }
+    Accept();
+  }
+
+  const ServerOptions options_;
+  ServerContext ctx_;
+  std::unique_ptr<asio::io_context> ioc_ = std::make_unique<asio::io_context>();
+  std::optional<tcp::acceptor> acceptor_{std::in_place, *ioc_};
+  std::optional<asio::steady_timer> retry_timer_{std::in_place, *ioc_};
+  // Start/Stop state. The io objects above are touched under mu_ only while no worker runs.
+  absl::Mutex mu_;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() = default;
+
+absl::StatusOr<uint16_t> Server::Start() { return impl_->Start(); }
+void Server::Wait() { impl_->Wait(); }
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace terrane::http

@@ -1,0 +1,65 @@
+// The `terrane` binary: wires subcommands to modules and nothing else.
+#include <iostream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "server/admin.h"
+#include "server/serve.h"
+
+#ifndef TERRANE_VERSION
+#define TERRANE_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"Terrane: a self-hosted Infrastructure-as-Code management server"};
+  app.require_subcommand(1);
+
+  terrane::server::ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the API server and state backend");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 = any free)")
+      ->capture_default_str();
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Directory holding the database")
+      ->capture_default_str();
+  serve_cmd->add_option("--max-state-bytes", serve.max_state_bytes,
+                        "Largest accepted state body; larger writes get 413")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 40));
+  serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  serve_cmd->add_option("--log-level", serve.log_level, "debug, info, warn or error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  serve_cmd->footer("Example: terrane serve --listen 127.0.0.1:8080 --data-dir ./data");
+
+  CLI::App* admin = app.add_subcommand("admin", "Administer a data directory");
+  admin->require_subcommand(1);
+  std::string data_dir = "./data";
+  std::string account = "default";
+  std::string key_name = "admin";
+  CLI::App* create_key = admin->add_subcommand("create-api-key", "Print a new API key");
+  create_key->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
+  create_key->add_option("--account", account, "Account the key belongs to")
+      ->capture_default_str();
+  create_key->add_option("--name", key_name, "A name for the key")->capture_default_str();
+  create_key->footer("Example: terrane admin create-api-key --data-dir ./data --name ci");
+
+  CLI::App* create_account = admin->add_subcommand("create-account", "Create an account");
+  std::string new_account;
+  create_account->add_option("account", new_account, "Account identifier")->required();
+  create_account->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
+  create_account->footer("Example: terrane admin create-account acme --data-dir ./data");
+
+  CLI::App* version = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*serve_cmd) return terrane::server::RunServe(serve);
+  if (*create_key) return terrane::server::AdminCreateApiKey(data_dir, account, key_name);
+  if (*create_account) return terrane::server::AdminCreateAccount(data_dir, new_account);
+  if (*version) {
+    std::cout << "terrane " << TERRANE_VERSION << std::endl;
+    return 0;
+  }
+  return 1;
+}

@@ -1,0 +1,92 @@
+#include "server/serve.h"
+
+#include <signal.h>
+
+#include <charconv>
+#include <iostream>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "http/handlers/api.h"
+#include "http/server.h"
+#include "server/data_dir.h"
+#include "service/auth.h"
+#include "service/bootstrap.h"
+
+namespace terrane::server {
+
+bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string h = listen.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  std::string_view p(listen);
+  p.remove_prefix(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
+  if (ec != std::errc() || end != p.data() + p.size() || p.empty() || value > 65535) return false;
+  *host = h;
+  *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+int RunServe(const ServeOptions& options) {
+  log::SetLevel(options.log_level);
+  std::string host;
+  uint16_t port = 0;
+  if (!SplitHostPort(options.listen, &host, &port)) {
+    std::cerr << "terrane: --listen must be HOST:PORT, got '" << options.listen << "'\n";
+    return 2;
+  }
+  SystemClock clock;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenDataDir(options.data_dir);
+  if (!store.ok()) {
+    std::cerr << "terrane: " << store.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::optional<std::string>> key =
+      service::BootstrapIfEmpty(**store, options.data_dir, clock.NowMillis());
+  if (!key.ok()) {
+    std::cerr << "terrane: cannot set up " << options.data_dir << ": " << key.status().message()
+              << "\n";
+    return 1;
+  }
+  if (key->has_value()) {
+    std::cout << "created account 'default', org 'default', project 'default'\n"
+              << "admin API key (shown once; also in " << options.data_dir << "/"
+              << service::kAdminKeyFile << "): " << **key << std::endl;
+  }
+
+  // Block the stop signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  service::Authenticator auth(**store);
+  http::Router router;
+  http::ApiDeps deps{.store = **store,
+                     .clock = clock,
+                     .auth = auth,
+                     .max_state_bytes = options.max_state_bytes};
+  http::RegisterApiRoutes(router, deps);
+  http::Server server(
+      http::ServerOptions{.host = host, .port = port, .threads = options.threads}, router);
+  absl::StatusOr<uint16_t> bound = server.Start();
+  if (!bound.ok()) {
+    std::cerr << "terrane: " << bound.status().message() << "\n";
+    return 1;
+  }
+  bool v6 = host.find(':') != std::string::npos;
+  std::cout << "listening on http://" << (v6 ? "[" + host + "]" : host) << ":" << *bound
+            << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  TERRANE_LOG(info, "server", "signal {} received, shutting down", sig);
+  server.Stop();
+  return 0;
+}
+
+}  // namespace terrane::server

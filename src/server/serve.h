@@ -1,0 +1,24 @@
+// The composition root of `terrane serve`: opens the data directory, builds Store →
+// Authenticator → Router → HTTP server, runs until SIGINT/SIGTERM and tears down in reverse.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace terrane::server {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
+  std::string data_dir = "./data";
+  size_t max_state_bytes = size_t{512} << 20;
+  int threads = 4;
+  std::string log_level = "info";
+};
+
+// Returns the process exit code.
+int RunServe(const ServeOptions& options);
+
+// Splits "HOST:PORT" ("[::1]:8080" for IPv6). False when malformed.
+bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port);
+
+}  // namespace terrane::server

@@ -1,0 +1,72 @@
+#include "service/auth.h"
+
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "common/crypto.h"
+#include "common/random.h"
+#include "common/status_macros.h"
+
+namespace terrane::service {
+namespace {
+
+constexpr std::string_view kKeyPrefix = "tk";
+constexpr size_t kIdBytes = 8;
+constexpr size_t kSecretBytes = 24;
+
+absl::Status BadKey() {
+  return absl::UnauthenticatedError(
+      "the API key is not valid: send a key created by `terrane admin create-api-key` in the "
+      "x-api-key header (or as the Basic-auth password on terraform-backend routes)");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> IssueApiKey(storage::Store& store, std::string_view account,
+                                        std::string_view name, int64_t now) {
+  std::string id = RandomHex(kIdBytes);
+  std::string secret = RandomHex(kSecretBytes);
+  model::ApiKey key{.id = id,
+                    .account = std::string(account),
+                    .name = std::string(name),
+                    .secret_sha256 = Sha256Hex(secret),
+                    .created = now};
+  TERRANE_RETURN_IF_ERROR(store.CreateApiKey(key));
+  return std::string(kKeyPrefix) + "." + id + "." + secret;
+}
+
+absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
+  if (key.empty()) {
+    return absl::UnauthenticatedError(
+        "missing API key: send it in the x-api-key header (or as the Basic-auth password on "
+        "terraform-backend routes)");
+  }
+  std::vector<std::string_view> parts;
+  for (auto part : absl::StrSplit(absl::string_view(key.data(), key.size()), '.')) {
+    parts.emplace_back(part.data(), part.size());
+  }
+  if (parts.size() != 3 || parts[0] != kKeyPrefix || parts[1].size() != 2 * kIdBytes ||
+      parts[2].size() != 2 * kSecretBytes) {
+    return BadKey();
+  }
+  absl::StatusOr<model::ApiKey> stored = store_.GetApiKey(parts[1]);
+  if (absl::IsNotFound(stored.status())) return BadKey();
+  if (!stored.ok()) return stored.status();
+  if (!ConstantTimeEquals(Sha256Hex(parts[2]), stored->secret_sha256)) return BadKey();
+  return Principal{.key_id = stored->id,
+                   .account = stored->account,
+                   .display_name = absl::StrCat("api_key:", stored->name)};
+}
+
+absl::StatusOr<Principal> Authenticator::VerifyForAccount(std::string_view key,
+                                                          std::string_view account) const {
+  TERRANE_ASSIGN_OR_RETURN(Principal p, Verify(key));
+  if (p.account != account) {
+    return absl::PermissionDeniedError(
+        "this API key belongs to another account and cannot access account '" +
+        std::string(account) + "': use a key of that account");
+  }
+  return p;
+}
+
+}  // namespace terrane::service

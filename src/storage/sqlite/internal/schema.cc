@@ -1,0 +1,185 @@
+#include "storage/sqlite/internal/schema.h"
+
+#include <cstdint>
+#include <iterator>
+
+#include "common/status_macros.h"
+#include "storage/sqlite/internal/strings.h"
+
+namespace terrane::storage::sqlite::internal {
+namespace {
+
+// Migration i takes user_version i to i + 1. Never edit a released entry; append a new one.
+// Timestamps are unix milliseconds. Every table below a workspace cascades from it, so deleting
+// a workspace is one DELETE.
+constexpr const char* kMigrations[] = {
+    // 1: accounts, keys, orgs, projects, workspaces, variables, locks, state history.
+    R"sql(
+CREATE TABLE accounts (
+  id      TEXT PRIMARY KEY,
+  created INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE api_keys (
+  id            TEXT PRIMARY KEY,
+  account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name          TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL,
+  created       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_keys_by_account ON api_keys(account_id);
+
+CREATE TABLE orgs (
+  id          INTEGER PRIMARY KEY,
+  account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  identifier  TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  tags_json   TEXT NOT NULL,
+  created     INTEGER NOT NULL,
+  updated     INTEGER NOT NULL,
+  UNIQUE (account_id, identifier)
+);
+
+-- No cascade from orgs: an org with projects cannot be deleted (the store refuses first).
+-- workspace_count is kept by triggers below; it answers an unfiltered list's total without
+-- counting 100k index entries.
+CREATE TABLE projects (
+  id              INTEGER PRIMARY KEY,
+  org_id          INTEGER NOT NULL REFERENCES orgs(id),
+  identifier      TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  description     TEXT NOT NULL,
+  tags_json       TEXT NOT NULL,
+  created         INTEGER NOT NULL,
+  updated         INTEGER NOT NULL,
+  workspace_count INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (org_id, identifier)
+);
+
+-- current_version_id has no foreign key: state_versions already cascades from workspaces, and
+-- a cycle would make the workspace delete order-dependent. The store keeps it consistent.
+CREATE TABLE workspaces (
+  id                 INTEGER PRIMARY KEY,
+  project_id         INTEGER NOT NULL REFERENCES projects(id),
+  identifier         TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  name_lower         TEXT NOT NULL,
+  description        TEXT NOT NULL,
+  provisioner        TEXT NOT NULL,
+  status             TEXT NOT NULL,
+  settings_json      TEXT NOT NULL,
+  created            INTEGER NOT NULL,
+  updated            INTEGER NOT NULL,
+  current_version_id TEXT,
+  UNIQUE (project_id, identifier)
+);
+-- The two list orders: ORDER BY + OFFSET/LIMIT walk one of these instead of sorting. Kept
+-- narrow on purpose: a deep page steps over up to 50k entries, and adding status/name_lower
+-- (to serve filters from the index) made that walk ~35% slower while filters gained little.
+CREATE INDEX workspaces_by_name ON workspaces(project_id, name, identifier);
+CREATE INDEX workspaces_by_updated ON workspaces(project_id, updated, identifier);
+-- A workspace never moves to another project, so inserts and deletes keep the count exact.
+CREATE TRIGGER workspaces_count_insert AFTER INSERT ON workspaces BEGIN
+  UPDATE projects SET workspace_count = workspace_count + 1 WHERE id = NEW.project_id;
+END;
+CREATE TRIGGER workspaces_count_delete AFTER DELETE ON workspaces BEGIN
+  UPDATE projects SET workspace_count = workspace_count - 1 WHERE id = OLD.project_id;
+END;
+
+CREATE TABLE workspace_tags (
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  key          TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, key)
+) WITHOUT ROWID;
+-- Tag filters select the matching workspace ids once through this index.
+CREATE INDEX workspace_tags_by_value ON workspace_tags(key, value, workspace_id);
+
+CREATE TABLE variables (
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  kind         TEXT NOT NULL CHECK (kind IN ('terraform', 'environment')),
+  key          TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  value_type   TEXT NOT NULL,
+  created      INTEGER NOT NULL,
+  updated      INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, kind, key)
+) WITHOUT ROWID;
+
+-- One lock slot per workspace: the primary key makes acquisition create-if-absent.
+CREATE TABLE locks (
+  workspace_id   INTEGER PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+  lock_id        TEXT NOT NULL,
+  origin         TEXT NOT NULL,
+  info_json      TEXT NOT NULL,
+  operation      TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  principal_id   TEXT NOT NULL,
+  principal_type TEXT NOT NULL,
+  display_name   TEXT NOT NULL,
+  created        INTEGER NOT NULL
+);
+
+-- The implicit rowid orders versions created in the same millisecond.
+CREATE TABLE state_versions (
+  id                 TEXT PRIMARY KEY,
+  workspace_id       INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  serial             INTEGER NOT NULL,
+  lineage            TEXT NOT NULL,
+  sha256             TEXT NOT NULL,
+  size               INTEGER NOT NULL,
+  managed_resources  INTEGER NOT NULL,
+  created            INTEGER NOT NULL,
+  created_by         TEXT NOT NULL,
+  rollback_source_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX state_versions_by_serial ON state_versions(workspace_id, serial);
+CREATE INDEX state_versions_by_created ON state_versions(workspace_id, created);
+
+-- Bodies live apart from their metadata so listing versions never reads body pages. A rowid
+-- table, because incremental blob I/O addresses cells by rowid.
+CREATE TABLE state_blobs (
+  version_id TEXT PRIMARY KEY REFERENCES state_versions(id) ON DELETE CASCADE,
+  body       BLOB NOT NULL
+);
+)sql",
+};
+
+constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
+
+absl::StatusOr<int> UserVersion(Connection& conn) {
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, "PRAGMA user_version"));
+  TERRANE_ASSIGN_OR_RETURN(int64_t version, stmt.QueryInt());
+  return static_cast<int>(version);
+}
+
+absl::Status ApplyMissing(Connection& conn) {
+  TERRANE_ASSIGN_OR_RETURN(int version, UserVersion(conn));
+  if (version > kLatestVersion) {
+    return absl::FailedPreconditionError(Cat("database schema version ", version,
+                                             " is newer than this Terrane supports (",
+                                             kLatestVersion, "); upgrade Terrane"));
+  }
+  for (int v = version; v < kLatestVersion; ++v) {
+    TERRANE_RETURN_IF_ERROR(conn.Exec(kMigrations[v]));
+    TERRANE_RETURN_IF_ERROR(conn.Exec(Cat("PRAGMA user_version=", v + 1).c_str()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return kLatestVersion; }
+
+absl::Status Migrate(Connection& conn) {
+  // user_version is read inside the write transaction, so two processes opening the same new
+  // file cannot both apply migration 1.
+  TERRANE_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  absl::Status status = ApplyMissing(conn);
+  if (status.ok()) status = conn.Exec("COMMIT");
+  if (!status.ok()) conn.RollbackIfOpen();
+  return status;
+}
+
+}  // namespace terrane::storage::sqlite::internal

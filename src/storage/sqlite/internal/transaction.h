@@ -1,0 +1,43 @@
+// Runs one Store method as one SQLite transaction on a pooled connection.
+#pragma once
+
+#include <type_traits>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "common/status_macros.h"
+#include "storage/sqlite/internal/connection.h"
+#include "storage/sqlite/internal/connection_pool.h"
+
+namespace terrane::storage::sqlite::internal {
+
+enum class TxnMode {
+  // BEGIN (deferred): a consistent snapshot for multi-statement reads; never blocks writers.
+  kRead,
+  // BEGIN IMMEDIATE: takes the write lock up front, so check-then-write sequences are
+  // serialised and never fail half way with SQLITE_BUSY on lock upgrade.
+  kWrite,
+};
+
+// Calls `fn(Connection&)`, which returns absl::Status or absl::StatusOr<T>, inside a
+// transaction. Commits when it returns OK; otherwise rolls back and returns its error
+// unchanged (payloads included). All or nothing.
+template <typename Fn>
+std::invoke_result_t<Fn, Connection&> RunTransaction(ConnectionPool& pool, TxnMode mode, Fn&& fn) {
+  TERRANE_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool.Acquire());
+  Connection& conn = lease.conn();
+  TERRANE_RETURN_IF_ERROR(conn.Exec(mode == TxnMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
+  std::invoke_result_t<Fn, Connection&> result = std::forward<Fn>(fn)(conn);
+  if (!result.ok()) {
+    conn.RollbackIfOpen();
+    return result;
+  }
+  absl::Status commit = conn.Exec("COMMIT");
+  if (!commit.ok()) {
+    conn.RollbackIfOpen();
+    return commit;
+  }
+  return result;
+}
+
+}  // namespace terrane::storage::sqlite::internal

@@ -1,0 +1,22 @@
+// Workspace records with their tags and variables. Each function runs inside the caller's
+// transaction and follows the contract of the matching storage::Store method.
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "model/workspace.h"
+#include "storage/sqlite/internal/connection.h"
+#include "storage/store.h"
+
+namespace terrane::storage::sqlite::internal {
+
+absl::Status CreateWorkspace(Connection& conn, const model::WorkspaceKey& key,
+                             const model::WorkspaceSpec& spec, int64_t now);
+absl::StatusOr<model::Workspace> GetWorkspace(Connection& conn, const model::WorkspaceKey& key);
+absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,
+                             const model::WorkspaceSpec& spec, int64_t now);
+absl::StatusOr<DeleteCounts> DeleteWorkspace(Connection& conn, const model::WorkspaceKey& key);
+
+}  // namespace terrane::storage::sqlite::internal

@@ -1,0 +1,96 @@
+// SqliteStore: the default storage::Store, one SQLite database file in WAL mode.
+//
+// Every method is one SQLite transaction (writes use BEGIN IMMEDIATE, so check-then-write is
+// serialised across threads and processes). Commits are durable before a method returns
+// (synchronous=FULL). Readers run concurrently on pooled connections; writers queue on the
+// database lock for up to `busy_timeout_ms`, then fail with Unavailable. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/store.h"
+
+namespace terrane::storage {
+
+namespace sqlite::internal {
+class ConnectionPool;
+}  // namespace sqlite::internal
+
+struct SqliteOptions {
+  // Connections opened at most, one per concurrent caller; more callers wait for one.
+  int max_connections = 8;
+  // How long a writer waits for another writer before failing with Unavailable.
+  int busy_timeout_ms = 10'000;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and migrates its schema to the latest version.
+  // FailedPrecondition when the file was written by a newer Terrane or cannot use WAL;
+  // Internal/Unavailable when it cannot be opened.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                           SqliteOptions options = {});
+  ~SqliteStore() override;
+
+  // Store: accounts and API keys
+  absl::Status CreateAccount(std::string_view account, int64_t now) override;
+  absl::StatusOr<bool> AccountExists(std::string_view account) override;
+  absl::Status CreateApiKey(const model::ApiKey& key) override;
+  absl::StatusOr<model::ApiKey> GetApiKey(std::string_view id) override;
+
+  // Store: organizations and projects
+  absl::Status CreateOrg(const model::Org& org) override;
+  absl::StatusOr<model::Org> GetOrg(std::string_view account, std::string_view org) override;
+  absl::StatusOr<std::vector<model::Org>> ListOrgs(std::string_view account) override;
+  absl::Status DeleteOrg(std::string_view account, std::string_view org) override;
+  absl::Status CreateProject(const model::Project& project) override;
+  absl::StatusOr<model::Project> GetProject(std::string_view account, std::string_view org,
+                                            std::string_view project) override;
+  absl::StatusOr<std::vector<model::Project>> ListProjects(std::string_view account,
+                                                           std::string_view org) override;
+  absl::Status DeleteProject(std::string_view account, std::string_view org,
+                             std::string_view project) override;
+
+  // Store: workspaces
+  absl::Status CreateWorkspace(const model::WorkspaceKey& key, const model::WorkspaceSpec& spec,
+                               int64_t now) override;
+  absl::StatusOr<model::Workspace> GetWorkspace(const model::WorkspaceKey& key) override;
+  absl::StatusOr<model::WorkspacePage> ListWorkspaces(const model::WorkspaceQuery& q) override;
+  absl::Status UpdateWorkspace(const model::WorkspaceKey& key, const model::WorkspaceSpec& spec,
+                               int64_t now) override;
+  absl::StatusOr<DeleteCounts> DeleteWorkspace(const model::WorkspaceKey& key) override;
+
+  // Store: locks
+  absl::StatusOr<model::Lock> AcquireLock(const model::WorkspaceKey& key,
+                                          const model::Lock& lock) override;
+  absl::StatusOr<std::optional<model::Lock>> ReleaseLock(
+      const model::WorkspaceKey& key, const std::optional<std::string>& lock_id) override;
+
+  // Store: state
+  absl::StatusOr<StateWriteResult> PutState(const model::WorkspaceKey& key,
+                                            const StateWrite& write) override;
+  absl::StatusOr<std::optional<CurrentState>> GetCurrentState(
+      const model::WorkspaceKey& key) override;
+  absl::StatusOr<std::vector<model::StateVersion>> ListStateVersions(const model::WorkspaceKey& key,
+                                                                     int limit, int page,
+                                                                     int64_t* total) override;
+  absl::StatusOr<CurrentState> GetStateVersion(const model::WorkspaceKey& key,
+                                               std::string_view version_id) override;
+  absl::StatusOr<model::StateVersion> RollbackState(const model::WorkspaceKey& key,
+                                                    std::string_view version_id,
+                                                    std::string_view created_by,
+                                                    int64_t now) override;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<sqlite::internal::ConnectionPool> pool);
+
+  std::unique_ptr<sqlite::internal::ConnectionPool> pool_;
+};
+
+}  // namespace terrane::storage

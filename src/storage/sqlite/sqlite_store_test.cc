@@ -1,0 +1,122 @@
+// SQLite-specific behaviour of SqliteStore: schema versioning, busy handling, WAL readers and
+// the connection pool. Store semantics are covered by tests/conformance.
+#include "storage/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "storage/sqlite/internal/schema.h"
+#include "storage/sqlite/internal/strings.h"
+
+namespace terrane::storage {
+namespace {
+
+using sqlite::internal::Cat;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    path_ =
+        Cat(::testing::TempDir(), "terrane_sqlite_store_test_", getpid(), "_", counter++, ".db");
+  }
+  void TearDown() override {
+    sqlite3_close_v2(raw_);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove(Cat(path_, suffix).c_str());
+  }
+
+  // A second connection to the same file, bypassing the store.
+  sqlite3* Raw() {
+    if (raw_ == nullptr) {
+      EXPECT_EQ(sqlite3_open(path_.c_str(), &raw_), SQLITE_OK);
+    }
+    return raw_;
+  }
+  void RawExec(const char* sql) {
+    EXPECT_EQ(sqlite3_exec(Raw(), sql, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(Raw());
+  }
+  int64_t RawInt(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(Raw(), sql, -1, &stmt, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    int64_t value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+  std::string path_;
+  sqlite3* raw_ = nullptr;
+};
+
+TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchemaVersion) {
+  {
+    auto store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->CreateAccount("acct", 1).ok());
+  }
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::StatusOr<bool> exists = (*store)->AccountExists("acct");
+  ASSERT_TRUE(exists.ok());
+  EXPECT_TRUE(*exists);
+  EXPECT_EQ(RawInt("PRAGMA user_version"), sqlite::internal::LatestSchemaVersion());
+  EXPECT_EQ(RawInt("SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+}
+
+TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerTerrane) {
+  ASSERT_TRUE(SqliteStore::Open(path_).ok());
+  RawExec("PRAGMA user_version = 999");
+  auto store = SqliteStore::Open(path_);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition) << store.status();
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, RejectsBadOptions) {
+  EXPECT_EQ(SqliteStore::Open(path_, {.max_connections = 0}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, AWriterBlockedPastTheBusyTimeoutIsUnavailable) {
+  auto store = SqliteStore::Open(path_, {.busy_timeout_ms = 50});
+  ASSERT_TRUE(store.ok()) << store.status();
+  RawExec("BEGIN IMMEDIATE");
+  absl::Status blocked = (*store)->CreateAccount("acct", 1);
+  EXPECT_EQ(blocked.code(), absl::StatusCode::kUnavailable) << blocked;
+  // Readers are not blocked by the writer under WAL.
+  absl::StatusOr<bool> exists = (*store)->AccountExists("acct");
+  ASSERT_TRUE(exists.ok()) << exists.status();
+  EXPECT_FALSE(*exists);
+  RawExec("ROLLBACK");
+  EXPECT_TRUE((*store)->CreateAccount("acct", 1).ok());
+}
+
+TEST_F(SqliteStoreTest, MoreCallersThanConnectionsWaitTheirTurn) {
+  auto store = SqliteStore::Open(path_, {.max_connections = 2});
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->CreateAccount("acct", 1).ok());
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        bool ok = t % 2 == 0 ? (*store)->AccountExists("acct").ok()
+                             : (*store)->CreateAccount(Cat("a", t, "_", i), i).ok();
+        if (!ok) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(RawInt("SELECT COUNT(*) FROM accounts"), 1 + 4 * 20);
+}
+
+}  // namespace
+}  // namespace terrane::storage
