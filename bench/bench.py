@@ -35,6 +35,23 @@ SAMPLES = 50
 # Targets. None = no target agreed yet (the row prints "none set").
 TARGET_GET_RATIO = 0.6       # GET workspace req/s ÷ GET /healthz req/s
 TARGET_GET_P99_MS = 10.0
+TARGET_LIST_P50_MS = 5.0     # any unfiltered page at 100k workspaces
+TARGET_STATE_S = 1.0         # upload and download of a 64 MiB state, each
+TARGET_RSS_FACTOR = 3.0      # server peak RSS growth ≤ 3 × the state body
+TARGET_DELETE_MS = 1000.0    # delete of a workspace with 1,000 state versions
+
+
+def list_target(label):
+    """Unfiltered pages have the p50 target; searches and filters are reported only."""
+    return f"p50 ≤ {TARGET_LIST_P50_MS:g} ms" if is_page(label) else None
+
+
+def list_verdict(label, p50):
+    return p50 <= TARGET_LIST_P50_MS if is_page(label) else None
+
+
+def is_page(label):
+    return label.split(" ")[0] in ("first", "middle", "last")
 
 
 def env_int(name, default):
@@ -230,6 +247,8 @@ def phase_b(rows, count):
             ("middle page", f"{base}?limit={PAGE}&page={max(1, pages // 2)}"),
             ("last page", f"{base}?limit={PAGE}&page={pages}"),
             ("first page, sort=updated,DESC", f"{base}?limit={PAGE}&sort=updated,DESC"),
+            ("middle page, sort=updated,DESC",
+             f"{base}?limit={PAGE}&page={max(1, pages // 2)}&sort=updated,DESC"),
             ("search `04999` (substring)", f"{base}?limit={PAGE}&searchTerm=04999"),
             ("search, no match", f"{base}?limit={PAGE}&searchTerm=zzz-nothing"),
         ]
@@ -239,7 +258,8 @@ def phase_b(rows, count):
             rows.append((f"b. list {label}, limit {PAGE}, {total:,} workspaces "
                          f"({len(last.body)} items)",
                          f"p50 {percentile(samples, 50):.2f} ms / "
-                         f"p99 {percentile(samples, 99):.2f} ms", None, None))
+                         f"p99 {percentile(samples, 99):.2f} ms",
+                         list_target(label), list_verdict(label, percentile(samples, 50))))
 
 
 # --- c. big state ------------------------------------------------------------------------------
@@ -262,11 +282,16 @@ def phase_c(rows, mib):
             raise SystemExit(f"bench: download mismatch: status {status}, {n} bytes")
         hwm2, rss2 = vm_kib(pid, "VmHWM"), vm_kib(pid, "VmRSS")
     rows.append((f"c. upload {mib} MiB state (POST, Content-Md5)",
-                 f"{up_s:.2f} s ({mib / up_s:,.0f} MiB/s)", None, None))
+                 f"{up_s:.2f} s ({mib / up_s:,.0f} MiB/s)", f"≤ {TARGET_STATE_S:g} s",
+                 up_s <= TARGET_STATE_S))
     rows.append((f"c. download {mib} MiB state (GET)",
-                 f"{down_s:.2f} s ({mib / down_s:,.0f} MiB/s)", None, None))
+                 f"{down_s:.2f} s ({mib / down_s:,.0f} MiB/s)", f"≤ {TARGET_STATE_S:g} s",
+                 down_s <= TARGET_STATE_S))
+    growth = (max(hwm1, hwm2) - hwm0) / 1024 / mib
     rows.append(("c. server peak RSS (VmHWM) before → after upload → after download",
-                 f"{hwm0 / 1024:.0f} → {hwm1 / 1024:.0f} → {hwm2 / 1024:.0f} MiB", None, None))
+                 f"{hwm0 / 1024:.0f} → {hwm1 / 1024:.0f} → {hwm2 / 1024:.0f} MiB "
+                 f"(growth {growth:.2f} × body)", f"growth ≤ {TARGET_RSS_FACTOR:g} × body",
+                 growth <= TARGET_RSS_FACTOR))
     rows.append(("c. server RSS (VmRSS) before → after",
                  f"{rss0 / 1024:.0f} → {rss2 / 1024:.0f} MiB", None, None))
 
@@ -307,7 +332,7 @@ def phase_d(rows, versions):
                  f"p50 {percentile(write_ms, 50):.2f} ms / p99 {percentile(write_ms, 99):.2f} ms",
                  None, None))
     rows.append((f"d. DELETE workspace with {versions:,} state versions", f"{del_ms:.1f} ms",
-                 None, None))
+                 f"≤ {TARGET_DELETE_MS:g} ms", del_ms <= TARGET_DELETE_MS))
 
 
 # --- report ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 # Every target gets the project's strict warning set; sanitizers follow TERRANE_ASAN.
 
 set(TERRANE_WARNINGS -Wall -Wextra -Wpedantic -Werror -Wshadow -Wnon-virtual-dtor
-    -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+    -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
     -Wimplicit-fallthrough
     # Designated initializers that leave members defaulted are the house style (STYLE.md 11).
     -Wno-missing-field-initializers)
