@@ -6,6 +6,7 @@
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
 #include "common/log.h"
+#include "common/strings.h"
 #include "model/lock.h"
 
 namespace terrane::http {
@@ -14,7 +15,6 @@ namespace {
 constexpr std::string_view kGoaContentType = "application/vnd.goa.error";
 
 // Debian's Abseil has its own absl::string_view, which std::string_view does not convert to.
-absl::string_view ToAbsl(std::string_view text) { return {text.data(), text.size()}; }
 
 // The snake_case goa error name for each status Terrane renders (iacm-api.md §6).
 std::string_view GoaNameFor(int http_status) {
@@ -84,7 +84,7 @@ int HttpStatusFor(absl::StatusCode code) {
 Response RenderError(const absl::Status& status, std::string_view request_id,
                      bool lock_info_errors) {
   if (lock_info_errors) {
-    if (auto lock_info = status.GetPayload(ToAbsl(model::kLockInfoPayload))) {
+    if (auto lock_info = status.GetPayload(AsAbsl(model::kLockInfoPayload))) {
       // terraform decodes a 423 body as the holder's LockInfo (terraform-http-backend.md §4.4).
       return Response{.status = 423,
                       .content_type = "application/json",
@@ -98,7 +98,7 @@ Response RenderError(const absl::Status& status, std::string_view request_id,
     // Code and message only: payloads (a LockInfo names its holder) stay out of the log.
     TERRANE_LOG(error, "http", "request_id={} internal error: {}: {}", request_id,
                 absl::StatusCodeToString(status.code()), std::string(status.message()));
-    message = absl::StrCat("internal error; see the server log for request ", ToAbsl(request_id));
+    message = absl::StrCat("internal error; see the server log for request ", AsAbsl(request_id));
   } else if (status.message().empty()) {
     message = absl::StatusCodeToString(status.code());
   } else {

@@ -36,7 +36,7 @@ int MatchLockInfoField(std::string_view key) {
     if (kLockInfoFields[i] == key) return static_cast<int>(i);
   }
   for (size_t i = 0; i < kLockInfoFields.size(); ++i) {
-    if (absl::EqualsIgnoreCase(internal::ToAbsl(kLockInfoFields[i]), internal::ToAbsl(key)))
+    if (absl::EqualsIgnoreCase(AsAbsl(kLockInfoFields[i]), AsAbsl(key)))
       return static_cast<int>(i);
   }
   return -1;
@@ -111,9 +111,9 @@ std::string SynthesizeLockInfo(const Lock& lock) {
 }
 
 absl::Status LockedError(const Lock& holder, std::string_view message) {
-  absl::Status status = absl::AbortedError(internal::ToAbsl(message));
+  absl::Status status = absl::AbortedError(AsAbsl(message));
   status.SetPayload(
-      internal::ToAbsl(kLockInfoPayload),
+      AsAbsl(kLockInfoPayload),
       absl::Cord(holder.info_json.empty() ? SynthesizeLockInfo(holder) : holder.info_json));
   return status;
 }

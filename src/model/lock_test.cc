@@ -114,14 +114,14 @@ TEST(LockedErrorTest, CarriesStoredLockInfoVerbatim) {
   const absl::Status status = LockedError(lock, "workspace is locked");
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(status.message(), "workspace is locked");
-  const auto payload = status.GetPayload(internal::ToAbsl(kLockInfoPayload));
+  const auto payload = status.GetPayload(AsAbsl(kLockInfoPayload));
   ASSERT_TRUE(payload.has_value());
   EXPECT_EQ(std::string(*payload), lock.info_json);
 }
 
 TEST(LockedErrorTest, SynthesizesWhenNotFromTerraform) {
   const absl::Status status = LockedError(ManualLock(), "locked");
-  const auto payload = status.GetPayload(internal::ToAbsl(kLockInfoPayload));
+  const auto payload = status.GetPayload(AsAbsl(kLockInfoPayload));
   ASSERT_TRUE(payload.has_value());
   EXPECT_EQ(std::string(*payload), SynthesizeLockInfo(ManualLock()));
   auto info = ParseLockInfo(std::string(*payload));

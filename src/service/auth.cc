@@ -13,6 +13,9 @@ namespace {
 constexpr std::string_view kKeyPrefix = "tk";
 constexpr size_t kIdBytes = 8;
 constexpr size_t kSecretBytes = 24;
+// Bound on remembered keys; only verified-to-exist key ids are cached, so this is reached only
+// with that many real keys in use.
+constexpr size_t kMaxCachedKeys = 10000;
 
 absl::Status BadKey() {
   return absl::UnauthenticatedError(
@@ -49,13 +52,29 @@ absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
       parts[2].size() != 2 * kSecretBytes) {
     return BadKey();
   }
-  absl::StatusOr<model::ApiKey> stored = store_.GetApiKey(parts[1]);
+  absl::StatusOr<model::ApiKey> stored = Lookup(parts[1]);
   if (absl::IsNotFound(stored.status())) return BadKey();
   if (!stored.ok()) return stored.status();
   if (!ConstantTimeEquals(Sha256Hex(parts[2]), stored->secret_sha256)) return BadKey();
   return Principal{.key_id = stored->id,
                    .account = stored->account,
                    .display_name = absl::StrCat("api_key:", stored->name)};
+}
+
+absl::StatusOr<model::ApiKey> Authenticator::Lookup(std::string_view id) const {
+  const auto now = std::chrono::steady_clock::now();
+  const std::string key_id(id);
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = cache_.find(key_id);
+    if (it != cache_.end() && it->second.expires > now) return it->second.key;
+  }
+  // Looked up without holding mu_: no lock across database I/O.
+  TERRANE_ASSIGN_OR_RETURN(model::ApiKey stored, store_.GetApiKey(id));
+  absl::MutexLock lock(&mu_);
+  if (cache_.size() >= kMaxCachedKeys) cache_.clear();
+  cache_[key_id] = CachedKey{.key = stored, .expires = now + kCacheTtl};
+  return stored;
 }
 
 absl::StatusOr<Principal> Authenticator::VerifyForAccount(std::string_view key,

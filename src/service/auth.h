@@ -2,11 +2,15 @@
 // looked up by id and compared in constant time. Keys never reach a log. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/store.h"
 
 namespace terrane::service {
@@ -23,8 +27,14 @@ struct Principal {
 absl::StatusOr<std::string> IssueApiKey(storage::Store& store, std::string_view account,
                                         std::string_view name, int64_t now);
 
+// Verifies keys against the store. Verified keys are remembered for kCacheTtl so that a request
+// does not cost a database transaction for its key (GET workspace throughput halved without it);
+// keys cannot be changed once created, and the TTL bounds how long a future revocation made by
+// another server would take to be seen.
 class Authenticator {
  public:
+  static constexpr std::chrono::seconds kCacheTtl{30};
+
   explicit Authenticator(storage::Store& store) : store_(store) {}
 
   // Unauthenticated when `key` is empty, malformed or unknown.
@@ -34,7 +44,16 @@ class Authenticator {
   absl::StatusOr<Principal> VerifyForAccount(std::string_view key, std::string_view account) const;
 
  private:
+  struct CachedKey {
+    model::ApiKey key;
+    std::chrono::steady_clock::time_point expires;
+  };
+  // The stored key for `id` (NotFound when there is none), from the cache when fresh.
+  absl::StatusOr<model::ApiKey> Lookup(std::string_view id) const;
+
   storage::Store& store_;
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, CachedKey> cache_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace terrane::service

@@ -54,16 +54,7 @@ std::vector<StoreBackendFactory> AllStoreBackends();
 // A temporary SQLite file per test (sqlite_backend.cc).
 StoreBackendFactory SqliteBackendFactory();
 
-// absl::StrCat that also takes std::string_view (Debian's Abseil has its own string_view).
-inline absl::AlphaNum CatArg(std::string_view text) { return absl::AlphaNum(AsAbsl(text)); }
-template <typename T>
-const T& CatArg(const T& value) {
-  return value;
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  return absl::StrCat(CatArg(args)...);
-}
+using ::terrane::Cat;
 
 inline absl::Status ToStatus(const absl::Status& status) { return status; }
 template <typename T>

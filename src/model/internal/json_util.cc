@@ -21,7 +21,7 @@ constexpr size_t kMaxBodyDepth = 64;
 std::string Quote(std::string_view text) {
   const bool truncated = text.size() > kMaxQuoted;
   if (truncated) text = text.substr(0, kMaxQuoted);
-  return Cat("'", absl::CHexEscape(ToAbsl(text)), truncated ? "...'" : "'");
+  return Cat("'", absl::CHexEscape(AsAbsl(text)), truncated ? "...'" : "'");
 }
 
 std::string_view TypeName(const json::value& v) {
@@ -54,7 +54,7 @@ absl::Status Missing(std::string_view field) {
 }
 
 absl::StatusOr<json::object> ParseObject(std::string_view body, std::string_view what) {
-  if (absl::StripAsciiWhitespace(ToAbsl(body)).empty()) {
+  if (absl::StripAsciiWhitespace(AsAbsl(body)).empty()) {
     return absl::InvalidArgumentError(Cat(what, " is empty; it must be a JSON object"));
   }
   json::parse_options opts;

@@ -13,24 +13,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/strings.h"
 #include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
 
 namespace terrane::model::internal {
 
-// Debian's Abseil has its own absl::string_view, which std::string_view does not convert to.
-inline absl::string_view ToAbsl(std::string_view text) { return {text.data(), text.size()}; }
-
-inline absl::AlphaNum CatArg(std::string_view text) { return absl::AlphaNum(ToAbsl(text)); }
-template <typename T>
-const T& CatArg(const T& value) {
-  return value;
-}
-// absl::StrCat that also takes std::string_view.
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  return absl::StrCat(CatArg(args)...);
-}
+using ::terrane::Cat;
 
 // Longest user value echoed back in an error message.
 inline constexpr size_t kMaxQuoted = 64;

@@ -1,5 +1,6 @@
 #include "storage/sqlite/internal/connection.h"
 
+#include <mutex>
 #include <utility>
 
 #include "common/status_macros.h"
@@ -11,6 +12,9 @@ namespace {
 // After a big state write and the checkpoint that follows, the WAL file is truncated back to
 // this size instead of keeping its peak size on disk.
 constexpr int64_t kJournalSizeLimitBytes = 64 << 20;
+
+// Distinct SQL texts whose prepared statements a connection keeps.
+constexpr size_t kMaxCachedStatementTexts = 256;
 
 }  // namespace
 
@@ -28,6 +32,10 @@ absl::Status SqliteError(sqlite3* db, int rc, std::string_view what) {
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                              int busy_timeout_ms) {
+  // SQLite's allocation statistics take one process-wide mutex on every malloc, which serialised
+  // concurrent readers; Terrane never reads those statistics. Must precede sqlite3_initialize.
+  static std::once_flag configure;
+  std::call_once(configure, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -57,7 +65,32 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   return conn;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  for (auto& [sql, stmts] : cache_) {
+    for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+  }
+  sqlite3_close_v2(db_);
+}
+
+sqlite3_stmt* Connection::TakeCached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end() || it->second.empty()) return nullptr;
+  sqlite3_stmt* stmt = it->second.back();
+  it->second.pop_back();
+  return stmt;
+}
+
+void Connection::ReturnToCache(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  // Filtered lists build SQL from the request; past the cap, new texts are not kept.
+  auto it = cache_.find(sqlite3_sql(stmt));
+  if (it == cache_.end() && cache_.size() >= kMaxCachedStatementTexts) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  cache_[sqlite3_sql(stmt)].push_back(stmt);
+}
 
 absl::Status Connection::Exec(const char* sql) {
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
@@ -72,17 +105,23 @@ void Connection::RollbackIfOpen() {
 }
 
 absl::StatusOr<Statement> Statement::Prepare(Connection& conn, std::string_view sql) {
+  if (sqlite3_stmt* cached = conn.TakeCached(sql)) return Statement(&conn, cached);
   sqlite3_stmt* stmt = nullptr;
-  int rc =
-      sqlite3_prepare_v2(conn.handle(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(conn.handle(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(conn.handle(), rc, "prepare");
-  return Statement(conn.handle(), stmt);
+  return Statement(&conn, stmt);
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
+    : conn_(other.conn_),
+      db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      bind_rc_(other.bind_rc_) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (stmt_ != nullptr) conn_->ReturnToCache(stmt_);
+}
 
 void Statement::NoteBind(int rc) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -40,14 +42,25 @@ class Connection {
   void RollbackIfOpen();
 
  private:
+  friend class Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
+
+  // Prepared statements are kept per SQL text and reused: preparing dominated the cost of small
+  // reads such as GET workspace. A statement on loan is absent from the cache, so the same SQL
+  // can be in use twice at once.
+  sqlite3_stmt* TakeCached(std::string_view sql);
+  void ReturnToCache(sqlite3_stmt* stmt);
+
   sqlite3* db_;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> cache_;
 };
 
 // One prepared statement, finalized on destruction. Bind indexes are 1-based, columns 0-based,
 // as in SQLite.
 class Statement {
  public:
+  // Reuses a cached statement for `sql` on this connection, or prepares one; on destruction the
+  // statement is reset and returned to the connection's cache.
   static absl::StatusOr<Statement> Prepare(Connection& conn, std::string_view sql);
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&&) = delete;
@@ -73,9 +86,10 @@ class Statement {
   bool IsNull(int column) const;
 
  private:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Connection* conn, sqlite3_stmt* stmt) : conn_(conn), db_(conn->handle()), stmt_(stmt) {}
   void NoteBind(int rc);
 
+  Connection* conn_;
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   int bind_rc_ = SQLITE_OK;  // first failed bind, reported by the next Step()

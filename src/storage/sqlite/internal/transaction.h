@@ -19,6 +19,13 @@ enum class TxnMode {
   kWrite,
 };
 
+// Runs one statement through the connection's statement cache (BEGIN and COMMIT run on every
+// Store call; parsing them each time showed in profiles).
+inline absl::Status RunCached(Connection& conn, const char* sql) {
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, sql));
+  return stmt.Run();
+}
+
 // Calls `fn(Connection&)`, which returns absl::Status or absl::StatusOr<T>, inside a
 // transaction. Commits when it returns OK; otherwise rolls back and returns its error
 // unchanged (payloads included). All or nothing.
@@ -26,13 +33,13 @@ template <typename Fn>
 std::invoke_result_t<Fn, Connection&> RunTransaction(ConnectionPool& pool, TxnMode mode, Fn&& fn) {
   TERRANE_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool.Acquire());
   Connection& conn = lease.conn();
-  TERRANE_RETURN_IF_ERROR(conn.Exec(mode == TxnMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
+  TERRANE_RETURN_IF_ERROR(RunCached(conn, mode == TxnMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
   std::invoke_result_t<Fn, Connection&> result = std::forward<Fn>(fn)(conn);
   if (!result.ok()) {
     conn.RollbackIfOpen();
     return result;
   }
-  absl::Status commit = conn.Exec("COMMIT");
+  absl::Status commit = RunCached(conn, "COMMIT");
   if (!commit.ok()) {
     conn.RollbackIfOpen();
     return commit;
