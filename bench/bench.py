@@ -147,23 +147,6 @@ def phase_a(rows, duration):
 
 # --- b. list at scale --------------------------------------------------------------------------
 
-def seed_help():
-    """The help of `terrane admin seed-workspaces`, or None when there is no such command (an
-    unknown subcommand with --help prints the parent's help, so look for its own option)."""
-    proc = subprocess.run([os.environ["TERRANE_BIN"], "admin", "seed-workspaces", "--help"],
-                          capture_output=True, text=True, timeout=60)
-    text = proc.stdout + proc.stderr
-    return text if proc.returncode == 0 and "--count" in text else None
-
-
-def seed_with_cli(srv, count, help_text):
-    args = ["admin", "seed-workspaces", "--data-dir", srv.data_dir, "--project", LIST_PROJECT,
-            "--count", str(count)]
-    if "--org" in help_text:
-        args += ["--org", "default"]
-    run_cli(*args, timeout=env_int("BENCH_SEED_TIMEOUT", 900))
-
-
 def seed_with_api(client, count, deadline, threads=8):
     """Creates ws-000000… concurrently on keep-alive connections; stops at the deadline."""
     created = [0] * threads
@@ -222,16 +205,10 @@ def phase_b(rows, count):
     with Server() as s:
         c = s.client
         c.create_project("default", LIST_PROJECT)
-        help_text = seed_help()
         t0 = time.monotonic()
-        if help_text is not None:
-            log(f"b: seeding {count} workspaces with `terrane admin seed-workspaces`")
-            seed_with_cli(s.srv, count, help_text)
-            how = "admin seed-workspaces"
-        else:
-            log(f"b: seeding {count} workspaces through the API (no seed-workspaces command)")
-            seed_with_api(c, count, t0 + env_int("BENCH_SEED_TIMEOUT", 900))
-            how = "API, 8 connections"
+        log(f"b: creating {count} workspaces through the API")
+        seed_with_api(c, count, t0 + env_int("BENCH_SEED_TIMEOUT", 900))
+        how = "API, 8 connections"
         seed_s = time.monotonic() - t0
         r = expect(c.api("GET", ws_base("default", LIST_PROJECT) + "?limit=1"), 200, "count")
         total = int(r.headers["x-total-items"])

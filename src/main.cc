@@ -20,8 +20,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--data-dir", serve.data_dir, "Directory holding the database")
       ->capture_default_str();
-  serve_cmd->add_option("--max-state-bytes", serve.max_state_bytes,
-                        "Largest accepted state body; larger writes get 413")
+  serve_cmd
+      ->add_option("--max-state-bytes", serve.max_state_bytes,
+                   "Largest accepted state body; larger writes get 413")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 40));
   serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads")
@@ -39,8 +40,7 @@ int main(int argc, char** argv) {
   std::string key_name = "admin";
   CLI::App* create_key = admin->add_subcommand("create-api-key", "Print a new API key");
   create_key->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
-  create_key->add_option("--account", account, "Account the key belongs to")
-      ->capture_default_str();
+  create_key->add_option("--account", account, "Account the key belongs to")->capture_default_str();
   create_key->add_option("--name", key_name, "A name for the key")->capture_default_str();
   create_key->footer("Example: terrane admin create-api-key --data-dir ./data --name ci");
 

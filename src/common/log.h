@@ -20,8 +20,8 @@ void SetLevel(std::string_view level);
 
 // TERRANE_LOG(info, "http", "request done request_id={} status={}", id, status);
 // The logger is looked up once per call site: Get() takes a process-wide lock.
-#define TERRANE_LOG(level, module, ...)                                     \
-  do {                                                                      \
-    static const auto terrane_logger_ = ::terrane::log::Get(module);       \
-    terrane_logger_->level(__VA_ARGS__);                                    \
+#define TERRANE_LOG(level, module, ...)                              \
+  do {                                                               \
+    static const auto terrane_logger_ = ::terrane::log::Get(module); \
+    terrane_logger_->level(__VA_ARGS__);                             \
   } while (0)

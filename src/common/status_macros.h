@@ -9,9 +9,9 @@
 #define TERRANE_STATUS_CONCAT(a, b) TERRANE_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the current function when `expr` (an absl::Status) is not OK.
-#define TERRANE_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::absl::Status terrane_status_ = (expr);     \
+#define TERRANE_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status terrane_status_ = (expr);           \
     if (!terrane_status_.ok()) return terrane_status_; \
   } while (0)
 

@@ -66,13 +66,11 @@ int RunServe(const ServeOptions& options) {
 
   service::Authenticator auth(**store);
   http::Router router;
-  http::ApiDeps deps{.store = **store,
-                     .clock = clock,
-                     .auth = auth,
-                     .max_state_bytes = options.max_state_bytes};
+  http::ApiDeps deps{
+      .store = **store, .clock = clock, .auth = auth, .max_state_bytes = options.max_state_bytes};
   http::RegisterApiRoutes(router, deps);
-  http::Server server(
-      http::ServerOptions{.host = host, .port = port, .threads = options.threads}, router);
+  http::Server server(http::ServerOptions{.host = host, .port = port, .threads = options.threads},
+                      router);
   absl::StatusOr<uint16_t> bound = server.Start();
   if (!bound.ok()) {
     std::cerr << "terrane: " << bound.status().message() << "\n";

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/log.h"
 #include "common/random.h"
 #include "common/status_macros.h"
 #include "model/state.h"
@@ -62,13 +63,21 @@ absl::StatusOr<model::Lock> LockState(storage::Store& store, const model::Worksp
 }
 
 absl::Status UnlockState(storage::Store& store, const model::WorkspaceKey& key,
-                         std::string_view lock_info_body) {
+                         std::string_view lock_info_body, const Principal& who) {
   std::optional<std::string> id;
   if (!lock_info_body.empty()) {
     TERRANE_ASSIGN_OR_RETURN(model::LockInfo info, model::ParseLockInfo(lock_info_body));
     id = info.id;
   }
-  return store.ReleaseLock(key, id).status();
+  TERRANE_ASSIGN_OR_RETURN(std::optional<model::Lock> released, store.ReleaseLock(key, id));
+  if (!id.has_value() && released.has_value()) {
+    TERRANE_LOG(info, "state",
+                "force-unlock account={} org={} project={} workspace={} lock={} "
+                "origin={} by_key={}",
+                key.account, key.org, key.project, key.identifier, released->id,
+                model::ToString(released->origin), who.key_id);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<model::Lock> LockManually(storage::Store& store, const model::WorkspaceKey& key,

@@ -35,10 +35,10 @@ absl::StatusOr<model::Lock> LockState(storage::Store& store, const model::Worksp
                                       std::string_view lock_info_body, const Principal& who,
                                       int64_t now);
 
-// UNLOCK per terraform-http-backend.md §4.6: an empty body force-unlocks; a body's ID must
-// match the holder's; unlocking an unlocked workspace succeeds.
+// UNLOCK per terraform-http-backend.md §4.6: an empty body force-unlocks (logged with who did
+// it); a body's ID must match the holder's; unlocking an unlocked workspace succeeds.
 absl::Status UnlockState(storage::Store& store, const model::WorkspaceKey& key,
-                         std::string_view lock_info_body);
+                         std::string_view lock_info_body, const Principal& who);
 
 // A manual lock taken through the API (iacm-api.md §5.3); Aborted when already locked.
 absl::StatusOr<model::Lock> LockManually(storage::Store& store, const model::WorkspaceKey& key,

@@ -37,10 +37,9 @@ TEST_F(StateServiceTest, RejectsBadBodiesAndStoresNothing) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(WriteState(*store_, key_, {.body = kState, .content_md5 = "%%%"}, who_, 10)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      WriteState(*store_, key_, {.body = kState, .content_md5 = "%%%"}, who_, 10).status().code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(WriteState(*store_, key_, {.body = ""}, who_, 10).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(WriteState(*store_, key_, {.body = R"({"lineage":"L"})"}, who_, 10).status().code(),
@@ -58,10 +57,10 @@ TEST_F(StateServiceTest, LockUnlockFollowsTerraformRules) {
   absl::Status conflict = LockState(*store_, key_, kB, who_, 3).status();
   EXPECT_EQ(conflict.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(std::string(*conflict.GetPayload(AsAbsl(model::kLockInfoPayload))), kA);
-  EXPECT_EQ(UnlockState(*store_, key_, kB).code(), absl::StatusCode::kAborted);
-  EXPECT_TRUE(UnlockState(*store_, key_, "").ok()) << "empty body is force-unlock";
+  EXPECT_EQ(UnlockState(*store_, key_, kB, who_).code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(UnlockState(*store_, key_, "", who_).ok()) << "empty body is force-unlock";
   EXPECT_FALSE(store_->GetWorkspace(key_)->lock.has_value());
-  EXPECT_TRUE(UnlockState(*store_, key_, kA).ok()) << "unlock while unlocked succeeds";
+  EXPECT_TRUE(UnlockState(*store_, key_, kA, who_).ok()) << "unlock while unlocked succeeds";
   EXPECT_EQ(LockState(*store_, key_, "not json", who_, 4).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

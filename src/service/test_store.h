@@ -23,12 +23,9 @@ class StoreFixture : public ::testing::Test {
     store_ = std::move(*opened);
     ASSERT_TRUE(store_->CreateAccount("default", 1).ok());
     ASSERT_TRUE(store_->CreateOrg({.account = "default", .identifier = "o", .name = "o"}).ok());
-    ASSERT_TRUE(store_
-                    ->CreateProject({.account = "default",
-                                     .org = "o",
-                                     .identifier = "p",
-                                     .name = "p"})
-                    .ok());
+    ASSERT_TRUE(
+        store_->CreateProject({.account = "default", .org = "o", .identifier = "p", .name = "p"})
+            .ok());
   }
   void TearDown() override {
     store_.reset();

@@ -13,9 +13,9 @@ BackendSettings BackendConfigFor(const Request& req, const model::WorkspaceKey& 
                                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                     "0123456789.-:[]") == std::string::npos;
   if (!plain) host = "127.0.0.1:8080";
-  std::string path = absl::StrCat("http://", host, "/iacm/api/orgs/", key.org, "/projects/",
-                                  key.project, "/workspaces/", key.identifier,
-                                  "/terraform-backend");
+  std::string path =
+      absl::StrCat("http://", host, "/iacm/api/orgs/", key.org, "/projects/", key.project,
+                   "/workspaces/", key.identifier, "/terraform-backend");
   std::string query = absl::StrCat("?accountIdentifier=", key.account);
   return BackendSettings{.address = path + query,
                          .lock_address = absl::StrCat(path, "/lock", query),

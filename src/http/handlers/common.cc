@@ -99,8 +99,7 @@ absl::StatusOr<boost::json::object> ParseJsonObject(std::string_view body, bool 
   return std::move(v.get_object());
 }
 
-absl::StatusOr<std::string> OptionalString(const boost::json::object& obj,
-                                           std::string_view field) {
+absl::StatusOr<std::string> OptionalString(const boost::json::object& obj, std::string_view field) {
   const boost::json::value* v = obj.if_contains(field);
   if (v == nullptr || v->is_null()) return std::string();
   if (!v->is_string()) {

@@ -72,7 +72,7 @@ absl::StatusOr<Response> Handle(const ApiDeps& d, Request& req, const PathParams
       return EmptyResponse(200);
     }
     if (m == "UNLOCK" || (lock_route && m == "DELETE")) {
-      TERRANE_RETURN_IF_ERROR(service::UnlockState(d.store, key, req.body));
+      TERRANE_RETURN_IF_ERROR(service::UnlockState(d.store, key, req.body, who));
       return EmptyResponse(200);
     }
     if (m == "GET" && !lock_route) return ReadState(d, req, key);
@@ -89,19 +89,21 @@ absl::StatusOr<Response> Handle(const ApiDeps& d, Request& req, const PathParams
 }  // namespace
 
 void RegisterStateBackendRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
-  std::string state =
-      absl::StrCat(AsAbsl(prefix), "/orgs/{org}/projects/{project}/workspaces/{workspace}/"
-                           "terraform-backend");
+  std::string state = absl::StrCat(AsAbsl(prefix),
+                                   "/orgs/{org}/projects/{project}/workspaces/{workspace}/"
+                                   "terraform-backend");
   RouteOptions big{.body_limit = d.max_state_bytes, .lock_info_errors = true};
   RouteOptions small{.body_limit = 64 << 10, .lock_info_errors = true};
   for (const char* m : {"GET", "POST", "PUT", "LOCK", "UNLOCK", "DELETE"}) {
     bool write = std::string_view(m) == "POST" || std::string_view(m) == "PUT";
-    r.Add(m, state, [&d](Request& q, const PathParams& p) { return Handle(d, q, p, false); },
-          write ? big : small);
+    r.Add(
+        m, state, [&d](Request& q, const PathParams& p) { return Handle(d, q, p, false); },
+        write ? big : small);
   }
   for (const char* m : {"POST", "DELETE", "LOCK", "UNLOCK"}) {
-    r.Add(m, state + "/lock",
-          [&d](Request& q, const PathParams& p) { return Handle(d, q, p, true); }, small);
+    r.Add(
+        m, state + "/lock", [&d](Request& q, const PathParams& p) { return Handle(d, q, p, true); },
+        small);
   }
 }
 

@@ -45,9 +45,9 @@ absl::StatusOr<Response> Download(const ApiDeps& d, Request& req, const PathPara
                            d.store.GetStateVersion(key, p.find("version")->second));
   Response resp;
   resp.body = std::move(v.body);
-  resp.headers.emplace_back("content-disposition",
-                            absl::StrCat("attachment; filename=\"", key.identifier, "-",
-                                         v.version.serial, ".tfstate\""));
+  resp.headers.emplace_back(
+      "content-disposition",
+      absl::StrCat("attachment; filename=\"", key.identifier, "-", v.version.serial, ".tfstate\""));
   return resp;
 }
 
@@ -65,7 +65,8 @@ absl::StatusOr<Response> Rollback(const ApiDeps& d, Request& req, const PathPara
 }  // namespace
 
 void RegisterStateVersionRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
-  std::string ws = absl::StrCat(AsAbsl(prefix), "/orgs/{org}/projects/{project}/workspaces/{workspace}");
+  std::string ws =
+      absl::StrCat(AsAbsl(prefix), "/orgs/{org}/projects/{project}/workspaces/{workspace}");
   auto bind = [&d](auto fn) {
     return [&d, fn](Request& q, const PathParams& p) { return fn(d, q, p); };
   };

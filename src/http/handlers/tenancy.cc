@@ -1,10 +1,10 @@
 // /v1/orgs and /v1/orgs/{org}/projects (Harness platform v1 shapes).
-#include "http/handlers/routes.h"
+#include "model/tenancy.h"
 
 #include "boost/json/array.hpp"
 #include "common/status_macros.h"
 #include "http/handlers/common.h"
-#include "model/tenancy.h"
+#include "http/handlers/routes.h"
 
 namespace terrane::http::handlers {
 namespace {
@@ -67,17 +67,15 @@ absl::StatusOr<Response> ListProjects(const ApiDeps& d, Request& req, const Path
 
 absl::StatusOr<Response> GetProject(const ApiDeps& d, Request& req, const PathParams& p) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
-  TERRANE_ASSIGN_OR_RETURN(
-      model::Project project,
-      d.store.GetProject(who.account, Param(p, "org"), Param(p, "project")));
+  TERRANE_ASSIGN_OR_RETURN(model::Project project,
+                           d.store.GetProject(who.account, Param(p, "org"), Param(p, "project")));
   return JsonResponse(200, model::ProjectToJson(project));
 }
 
 absl::StatusOr<Response> DeleteProject(const ApiDeps& d, Request& req, const PathParams& p) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
-  TERRANE_ASSIGN_OR_RETURN(
-      model::Project project,
-      d.store.GetProject(who.account, Param(p, "org"), Param(p, "project")));
+  TERRANE_ASSIGN_OR_RETURN(model::Project project,
+                           d.store.GetProject(who.account, Param(p, "org"), Param(p, "project")));
   TERRANE_RETURN_IF_ERROR(d.store.DeleteProject(who.account, project.org, project.identifier));
   return JsonResponse(200, model::ProjectToJson(project));
 }

@@ -18,14 +18,15 @@ namespace {
 absl::Status ParseSort(std::string_view text, model::WorkspaceQuery& q) {
   std::vector<std::string> parts = absl::StrSplit(absl::AsciiStrToLower(AsAbsl(text)), ',');
   bool field_ok = parts[0] == "name" || parts[0] == "updated";
-  bool dir_ok = parts.size() == 1 || (parts.size() == 2 && (parts[1] == "asc" || parts[1] == "desc"));
+  bool dir_ok =
+      parts.size() == 1 || (parts.size() == 2 && (parts[1] == "asc" || parts[1] == "desc"));
   if (!field_ok || !dir_ok) {
     return absl::InvalidArgumentError(absl::StrCat(
         "query parameter 'sort' must be one of name,ASC name,DESC updated,ASC updated,DESC; got '",
         AsAbsl(text), "'"));
   }
-  q.sort = parts[0] == "name" ? model::WorkspaceSortField::kName
-                              : model::WorkspaceSortField::kUpdated;
+  q.sort =
+      parts[0] == "name" ? model::WorkspaceSortField::kName : model::WorkspaceSortField::kUpdated;
   q.descending = parts.size() == 2 && parts[1] == "desc";
   return absl::OkStatus();
 }
@@ -42,10 +43,10 @@ absl::StatusOr<model::WorkspaceQuery> ParseListQuery(const Request& req,
   for (const std::string& s : req.QueryList("status")) {
     std::optional<model::WorkspaceStatus> status = model::ParseWorkspaceStatus(s);
     if (!status.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "query parameter 'status' has unknown value '", s,
-          "'; use inactive, active, provisioning, destroying, drifted, apply_needed, "
-          "rollback_applied, failed or unknown"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("query parameter 'status' has unknown value '", s,
+                       "'; use inactive, active, provisioning, destroying, drifted, apply_needed, "
+                       "rollback_applied, failed or unknown"));
     }
     q.statuses.push_back(*status);
   }
@@ -130,8 +131,7 @@ absl::StatusOr<Response> Lock(const ApiDeps& d, Request& req, const PathParams& 
 
 absl::StatusOr<Response> ForceUnlock(const ApiDeps& d, Request& req, const PathParams& p) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
-  TERRANE_RETURN_IF_ERROR(
-      d.store.ReleaseLock(WorkspaceKeyFrom(who.account, p), std::nullopt).status());
+  TERRANE_RETURN_IF_ERROR(service::UnlockState(d.store, WorkspaceKeyFrom(who.account, p), "", who));
   return EmptyResponse(200);
 }
 
