@@ -824,6 +824,28 @@ class ResourcesTest(StateTestCase):
                             "not_found")
 
 
+    def test_resource_type_filter_and_paging(self):
+        ws = self.new_ws()
+        resources = [managed_resource(f"r{i}") for i in range(5)] + [data_resource("remote")]
+        self.assertStatus(self.client.put_state(ws, state_doc(1, lineage(), resources=resources)),
+                          200)
+        base = ws_path(ws) + "/resources"
+        r = self.client.api("GET", base + "?limit=2&page=2")
+        self.assertStatus(r, 200)
+        self.assertEqual([x["name"] for x in r.body["resources"]], ["r2", "r3"])
+        self.assertEqual(r.body["total_resources"], 5)
+        r = self.client.api("GET", base + "?limit=2&page=4")
+        self.assertEqual(r.body["resources"], [])
+        r = self.client.api("GET", base + "?resource_types=terraform_remote_state")
+        self.assertEqual(r.body["resources"], [])
+        self.assertEqual([x["name"] for x in r.body["data_sources"]], ["remote"])
+        r = self.client.api("GET", base + "?resource_types=terraform_data,other")
+        self.assertEqual(len(r.body["resources"]), 5)
+        self.assertEqual(r.body["data_sources"], [])
+        self.assertGoaError(self.client.api("GET", base + "?limit=0"), 400, "bad_request",
+                            "limit")
+
+
 class LargeStateTest(StateTestCase):
 
     SIZE = 256 * 1024 * 1024

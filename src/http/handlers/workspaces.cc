@@ -1,5 +1,7 @@
 // W = {prefix}/orgs/{org}/projects/{project}/workspaces: list, create, get, update, delete,
 // manual lock and force-unlock, resources, backend-config.
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -135,18 +137,44 @@ absl::StatusOr<Response> ForceUnlock(const ApiDeps& d, Request& req, const PathP
   return EmptyResponse(200);
 }
 
+// Keeps the items of `key` whose type is in `types` (all when empty).
+void KeepTypes(boost::json::object& out, std::string_view key,
+               const std::vector<std::string>& types) {
+  boost::json::array* items = out[key].if_array();
+  if (types.empty() || items == nullptr) return;
+  boost::json::array kept;
+  for (boost::json::value& item : *items) {
+    const boost::json::value* type =
+        item.is_object() ? item.get_object().if_contains("type") : nullptr;
+    if (type != nullptr && type->is_string() &&
+        std::find(types.begin(), types.end(), std::string_view(type->get_string())) !=
+            types.end()) {
+      kept.push_back(std::move(item));
+    }
+  }
+  out[key] = std::move(kept);
+}
+
+// `resource_types` filters resources and data sources; `limit`/`page` page through resources
+// (iacm-api.md §5.4: without `limit` every record is returned).
 absl::StatusOr<Response> Resources(const ApiDeps& d, Request& req, const PathParams& p) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
+  TERRANE_ASSIGN_OR_RETURN(int limit, QueryInt(req, "limit", 0, 1, 1000));
+  TERRANE_ASSIGN_OR_RETURN(int page, QueryInt(req, "page", 1, 1, 1'000'000'000));
   TERRANE_ASSIGN_OR_RETURN(std::optional<storage::CurrentState> state,
                            d.store.GetCurrentState(WorkspaceKeyFrom(who.account, p)));
-  if (!state.has_value()) {
-    return JsonResponse(200, boost::json::object{{"resources", boost::json::array()},
-                                                 {"data_sources", boost::json::array()},
-                                                 {"outputs", boost::json::array()},
-                                                 {"stack_outputs", boost::json::object()},
-                                                 {"total_resources", 0}});
+  TERRANE_ASSIGN_OR_RETURN(boost::json::object out,
+                           model::ExtractResources(state.has_value() ? state->body : "{}"));
+  std::vector<std::string> types = req.QueryList("resource_types");
+  KeepTypes(out, "resources", types);
+  KeepTypes(out, "data_sources", types);
+  boost::json::array* all = out["resources"].if_array();
+  if (limit > 0 && all != nullptr) {
+    size_t begin = std::min(all->size(), static_cast<size_t>(page - 1) * limit);
+    size_t end = std::min(all->size(), begin + static_cast<size_t>(limit));
+    out["resources"] = boost::json::array(all->begin() + static_cast<std::ptrdiff_t>(begin),
+                                          all->begin() + static_cast<std::ptrdiff_t>(end));
   }
-  TERRANE_ASSIGN_OR_RETURN(boost::json::object out, model::ExtractResources(state->body));
   return JsonResponse(200, out);
 }
 

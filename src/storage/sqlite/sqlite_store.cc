@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_store.h"
 
+#include <optional>
 #include <utility>
 
 #include "common/status_macros.h"
@@ -39,7 +40,8 @@ SqliteStore::SqliteStore(std::unique_ptr<internal::ConnectionPool> pool) : pool_
 
 SqliteStore::~SqliteStore() = default;
 
-// Each method below is one transaction around the matching internal function.
+// Each method below is one transaction around the matching internal function (GetWorkspace:
+// one autocommit statement, which is a transaction too).
 
 absl::Status SqliteStore::CreateAccount(std::string_view account, int64_t now) {
   return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
@@ -117,6 +119,13 @@ absl::Status SqliteStore::CreateWorkspace(const model::WorkspaceKey& key,
 }
 
 absl::StatusOr<model::Workspace> SqliteStore::GetWorkspace(const model::WorkspaceKey& key) {
+  // The hot read: one statement outside an explicit transaction. Only a miss pays for a
+  // transaction, which finds the missing level of the path for the NotFound message.
+  TERRANE_ASSIGN_OR_RETURN(
+      std::optional<model::Workspace> ws,
+      internal::RunSingleStatement(*pool_,
+                                   [&](Connection& c) { return internal::FindWorkspace(c, key); }));
+  if (ws) return *std::move(ws);
   return internal::RunTransaction(*pool_, TxnMode::kRead,
                                   [&](Connection& c) { return internal::GetWorkspace(c, key); });
 }

@@ -33,6 +33,8 @@ std::string ObjectToJson(const boost::json::object& object) {
 }
 
 absl::StatusOr<boost::json::object> ObjectFromJson(std::string_view json) {
+  // What ObjectToJson writes for an empty object, the common case for workspace settings.
+  if (json == "{}") return boost::json::object();
   std::error_code ec;
   boost::json::value value = boost::json::parse(json, ec);
   if (ec || !value.is_object()) {

@@ -72,24 +72,30 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
-sqlite3_stmt* Connection::TakeCached(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
-  if (it == cache_.end() || it->second.empty()) return nullptr;
-  sqlite3_stmt* stmt = it->second.back();
-  it->second.pop_back();
-  return stmt;
+Connection::CacheSlot* Connection::TakeCached(std::string_view sql, sqlite3_stmt** stmt) {
+  *stmt = nullptr;
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    // Filtered lists build SQL from the request; past the cap, new texts are not kept.
+    if (cache_.size() >= kMaxCachedStatementTexts) return nullptr;
+    it = cache_.emplace(std::string(sql), CacheSlot()).first;
+  }
+  CacheSlot& slot = it->second;
+  if (!slot.empty()) {
+    *stmt = slot.back();
+    slot.pop_back();
+  }
+  return &slot;
 }
 
-void Connection::ReturnToCache(sqlite3_stmt* stmt) {
-  sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
-  // Filtered lists build SQL from the request; past the cap, new texts are not kept.
-  auto it = cache_.find(sqlite3_sql(stmt));
-  if (it == cache_.end() && cache_.size() >= kMaxCachedStatementTexts) {
+void Connection::ReturnToCache(CacheSlot* slot, sqlite3_stmt* stmt) {
+  if (slot == nullptr) {
     sqlite3_finalize(stmt);
     return;
   }
-  cache_[sqlite3_sql(stmt)].push_back(stmt);
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  slot->push_back(stmt);
 }
 
 absl::Status Connection::Exec(const char* sql) {
@@ -105,22 +111,23 @@ void Connection::RollbackIfOpen() {
 }
 
 absl::StatusOr<Statement> Statement::Prepare(Connection& conn, std::string_view sql) {
-  if (sqlite3_stmt* cached = conn.TakeCached(sql)) return Statement(&conn, cached);
   sqlite3_stmt* stmt = nullptr;
+  Connection::CacheSlot* slot = conn.TakeCached(sql, &stmt);
+  if (stmt != nullptr) return Statement(slot, conn.handle(), stmt);
   int rc = sqlite3_prepare_v3(conn.handle(), sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(conn.handle(), rc, "prepare");
-  return Statement(&conn, stmt);
+  return Statement(slot, conn.handle(), stmt);
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : conn_(other.conn_),
+    : slot_(other.slot_),
       db_(other.db_),
       stmt_(std::exchange(other.stmt_, nullptr)),
       bind_rc_(other.bind_rc_) {}
 
 Statement::~Statement() {
-  if (stmt_ != nullptr) conn_->ReturnToCache(stmt_);
+  if (stmt_ != nullptr) Connection::ReturnToCache(slot_, stmt_);
 }
 
 void Statement::NoteBind(int rc) {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,14 +46,26 @@ class Connection {
   friend class Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
 
+  // Idle prepared statements of one SQL text.
+  using CacheSlot = std::vector<sqlite3_stmt*>;
+
+  // Lets the cache be searched with a string_view, without building a std::string per lookup.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+
   // Prepared statements are kept per SQL text and reused: preparing dominated the cost of small
-  // reads such as GET workspace. A statement on loan is absent from the cache, so the same SQL
-  // can be in use twice at once.
-  sqlite3_stmt* TakeCached(std::string_view sql);
-  void ReturnToCache(sqlite3_stmt* stmt);
+  // reads such as GET workspace. A statement on loan is absent from its slot, so the same SQL
+  // can be in use twice at once. Returns the slot of `sql` (created if needed), or nullptr when
+  // the cache is full of other texts; `*stmt` is an idle statement taken from it, or nullptr.
+  CacheSlot* TakeCached(std::string_view sql, sqlite3_stmt** stmt);
+  // Resets `stmt` and puts it back in `slot`; finalizes it when `slot` is nullptr.
+  static void ReturnToCache(CacheSlot* slot, sqlite3_stmt* stmt);
 
   sqlite3* db_;
-  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> cache_;
+  // Node-based: a slot's address stays valid while new texts are added.
+  std::unordered_map<std::string, CacheSlot, SqlHash, std::equal_to<>> cache_;
 };
 
 // One prepared statement, finalized on destruction. Bind indexes are 1-based, columns 0-based,
@@ -86,10 +99,11 @@ class Statement {
   bool IsNull(int column) const;
 
  private:
-  Statement(Connection* conn, sqlite3_stmt* stmt) : conn_(conn), db_(conn->handle()), stmt_(stmt) {}
+  Statement(Connection::CacheSlot* slot, sqlite3* db, sqlite3_stmt* stmt)
+      : slot_(slot), db_(db), stmt_(stmt) {}
   void NoteBind(int rc);
 
-  Connection* conn_;
+  Connection::CacheSlot* slot_;  // where the statement goes back; nullptr: not cached
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   int bind_rc_ = SQLITE_OK;  // first failed bind, reported by the next Step()

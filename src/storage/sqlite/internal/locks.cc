@@ -1,6 +1,7 @@
 #include "storage/sqlite/internal/locks.h"
 
 #include <string_view>
+#include <utility>
 
 #include "common/status_macros.h"
 #include "storage/sqlite/internal/columns.h"
@@ -43,6 +44,21 @@ absl::Status DeleteLock(Connection& conn, int64_t workspace_id) {
 
 }  // namespace
 
+absl::StatusOr<std::optional<model::Lock>> LockFromRow(const Statement& stmt, int first) {
+  if (stmt.IsNull(first)) return std::optional<model::Lock>();
+  model::Lock lock;
+  lock.id = stmt.Text(first);
+  TERRANE_ASSIGN_OR_RETURN(lock.origin, OriginFromColumn(stmt.Text(first + 1)));
+  lock.info_json = stmt.Text(first + 2);
+  lock.operation = stmt.Text(first + 3);
+  lock.reason = stmt.Text(first + 4);
+  lock.principal_id = stmt.Text(first + 5);
+  lock.principal_type = stmt.Text(first + 6);
+  lock.display_name = stmt.Text(first + 7);
+  lock.created = stmt.Int(first + 8);
+  return std::optional<model::Lock>(std::move(lock));
+}
+
 absl::StatusOr<std::optional<model::Lock>> LoadLock(Connection& conn, int64_t workspace_id) {
   TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
       SELECT lock_id, origin, info_json, operation, reason, principal_id, principal_type,
@@ -50,17 +66,7 @@ absl::StatusOr<std::optional<model::Lock>> LoadLock(Connection& conn, int64_t wo
       FROM locks WHERE workspace_id = ?)sql"));
   TERRANE_ASSIGN_OR_RETURN(bool row, stmt.Bind(1, workspace_id).Step());
   if (!row) return std::optional<model::Lock>();
-  model::Lock lock;
-  lock.id = stmt.Text(0);
-  TERRANE_ASSIGN_OR_RETURN(lock.origin, OriginFromColumn(stmt.Text(1)));
-  lock.info_json = stmt.Text(2);
-  lock.operation = stmt.Text(3);
-  lock.reason = stmt.Text(4);
-  lock.principal_id = stmt.Text(5);
-  lock.principal_type = stmt.Text(6);
-  lock.display_name = stmt.Text(7);
-  lock.created = stmt.Int(8);
-  return std::optional<model::Lock>(std::move(lock));
+  return LockFromRow(stmt, 0);
 }
 
 std::string DescribeLock(const model::Lock& lock) {

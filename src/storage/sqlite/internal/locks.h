@@ -12,6 +12,11 @@
 
 namespace terrane::storage::sqlite::internal {
 
+// Decodes the lock columns lock_id, origin, info_json, operation, reason, principal_id,
+// principal_type, display_name, created, in that order from column `first` of the current row;
+// nullopt when lock_id is NULL (a LEFT JOIN found no lock).
+absl::StatusOr<std::optional<model::Lock>> LockFromRow(const Statement& stmt, int first);
+
 // The lock held on workspace row `workspace_id`, if any.
 absl::StatusOr<std::optional<model::Lock>> LoadLock(Connection& conn, int64_t workspace_id);
 

@@ -47,4 +47,13 @@ std::invoke_result_t<Fn, Connection&> RunTransaction(ConnectionPool& pool, TxnMo
   return result;
 }
 
+// Calls `fn(Connection&)` on a pooled connection without BEGIN/COMMIT. Only for a function that
+// runs exactly one statement: SQLite runs it as its own transaction, reading one snapshot, and
+// saves the two round trips of an explicit transaction (and its separate read-lock handling).
+template <typename Fn>
+std::invoke_result_t<Fn, Connection&> RunSingleStatement(ConnectionPool& pool, Fn&& fn) {
+  TERRANE_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool.Acquire());
+  return std::forward<Fn>(fn)(lease.conn());
+}
+
 }  // namespace terrane::storage::sqlite::internal

@@ -92,39 +92,6 @@ absl::Status WriteChildren(Connection& conn, int64_t workspace_id, const model::
   return WriteVariables(conn, workspace_id, kEnvironmentKind, spec.environment_variables, now);
 }
 
-absl::Status ReadTags(Connection& conn, int64_t workspace_id,
-                      std::map<std::string, std::string>& tags) {
-  TERRANE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(conn, "SELECT key, value FROM workspace_tags WHERE workspace_id = ?"));
-  stmt.Bind(1, workspace_id);
-  while (true) {
-    TERRANE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return absl::OkStatus();
-    tags.emplace(stmt.Text(0), stmt.Text(1));
-  }
-}
-
-absl::Status ReadVariables(Connection& conn, int64_t workspace_id, model::WorkspaceSpec& spec) {
-  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
-      SELECT kind, key, value, value_type, created, updated
-      FROM variables WHERE workspace_id = ?)sql"));
-  stmt.Bind(1, workspace_id);
-  while (true) {
-    TERRANE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return absl::OkStatus();
-    model::Variable var{.key = stmt.Text(1),
-                        .value = stmt.Text(2),
-                        .value_type = stmt.Text(3),
-                        .created = stmt.Int(4),
-                        .updated = stmt.Int(5)};
-    model::VariableMap& map =
-        stmt.Text(0) == kTerraformKind ? spec.terraform_variables : spec.environment_variables;
-    std::string key = var.key;
-    map.emplace(std::move(key), std::move(var));
-  }
-}
-
 // The workspace row itself plus the checksum of its current state.
 absl::Status ReadWorkspaceRow(Connection& conn, int64_t workspace_id, model::Workspace& ws) {
   TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
@@ -143,6 +110,35 @@ absl::Status ReadWorkspaceRow(Connection& conn, int64_t workspace_id, model::Wor
   ws.updated = stmt.Int(6);
   ws.state_checksum = stmt.Text(7);
   return absl::OkStatus();
+}
+
+// Rows of FindWorkspace's statement, told apart by its first column.
+enum FoundRow : int64_t { kWorkspaceRow = 0, kTagRow = 1, kVariableRow = 2 };
+
+// Fills the fields of `ws` held on the workspace row: FindWorkspace's columns 1-17.
+absl::Status ReadFoundWorkspace(const Statement& stmt, model::Workspace& ws) {
+  ws.spec.name = stmt.Text(1);
+  ws.spec.description = stmt.Text(2);
+  ws.spec.provisioner = stmt.Text(3);
+  TERRANE_ASSIGN_OR_RETURN(ws.status, StatusFromColumn(stmt.Text(4)));
+  TERRANE_ASSIGN_OR_RETURN(ws.spec.settings, ObjectFromJson(stmt.Text(5)));
+  ws.created = stmt.Int(6);
+  ws.updated = stmt.Int(7);
+  ws.state_checksum = stmt.Text(8);
+  TERRANE_ASSIGN_OR_RETURN(ws.lock, LockFromRow(stmt, 9));
+  return absl::OkStatus();
+}
+
+void ReadFoundVariable(const Statement& stmt, model::WorkspaceSpec& spec) {
+  model::Variable var{.key = stmt.Text(2),
+                      .value = stmt.Text(3),
+                      .value_type = stmt.Text(4),
+                      .created = stmt.Int(6),
+                      .updated = stmt.Int(7)};
+  model::VariableMap& map =
+      stmt.Text(1) == kTerraformKind ? spec.terraform_variables : spec.environment_variables;
+  std::string key = var.key;
+  map.emplace(std::move(key), std::move(var));
 }
 
 absl::StatusOr<int64_t> CountRows(Connection& conn, std::string_view table, int64_t workspace_id) {
@@ -185,15 +181,63 @@ absl::Status CreateWorkspace(Connection& conn, const model::WorkspaceKey& key,
   return WriteChildren(conn, sqlite3_last_insert_rowid(conn.handle()), spec, now);
 }
 
-absl::StatusOr<model::Workspace> GetWorkspace(Connection& conn, const model::WorkspaceKey& key) {
-  TERRANE_ASSIGN_OR_RETURN(int64_t workspace_id, ResolveWorkspace(conn, key));
+absl::StatusOr<std::optional<model::Workspace>> FindWorkspace(Connection& conn,
+                                                              const model::WorkspaceKey& key) {
+  // One row for the workspace itself (with its current state's checksum and its lock), then
+  // one per tag and per variable. The path resolves once, through the unique indexes, into a
+  // materialised CTE that the three arms share. Unused columns are NULL.
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
+      WITH ws(id) AS MATERIALIZED (
+        SELECT w.id FROM orgs o
+        JOIN projects p ON p.org_id = o.id AND p.identifier = ?3
+        JOIN workspaces w ON w.project_id = p.id AND w.identifier = ?4
+        WHERE o.account_id = ?1 AND o.identifier = ?2)
+      SELECT 0, w.name, w.description, w.provisioner, w.status, w.settings_json, w.created,
+             w.updated, COALESCE(v.sha256, ''), l.lock_id, l.origin, l.info_json, l.operation,
+             l.reason, l.principal_id, l.principal_type, l.display_name, l.created
+      FROM ws JOIN workspaces w ON w.id = ws.id
+      LEFT JOIN state_versions v ON v.id = w.current_version_id
+      LEFT JOIN locks l ON l.workspace_id = w.id
+      UNION ALL
+      SELECT 1, t.key, t.value, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+             NULL, NULL, NULL, NULL, NULL
+      FROM ws JOIN workspace_tags t ON t.workspace_id = ws.id
+      UNION ALL
+      SELECT 2, x.kind, x.key, x.value, x.value_type, NULL, x.created, x.updated, NULL, NULL,
+             NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM ws JOIN variables x ON x.workspace_id = ws.id)sql"));
+  stmt.Bind(1, key.account).Bind(2, key.org).Bind(3, key.project).Bind(4, key.identifier);
   model::Workspace ws;
+  bool found = false;
+  while (true) {
+    TERRANE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    // The arms' rows are not relied upon to come in order.
+    switch (stmt.Int(0)) {
+      case kWorkspaceRow:
+        found = true;
+        TERRANE_RETURN_IF_ERROR(ReadFoundWorkspace(stmt, ws));
+        break;
+      case kTagRow:
+        ws.spec.tags.emplace(stmt.Text(1), stmt.Text(2));
+        break;
+      default:
+        ReadFoundVariable(stmt, ws.spec);
+        break;
+    }
+  }
+  if (!found) return std::optional<model::Workspace>();
   ws.key = key;
-  TERRANE_RETURN_IF_ERROR(ReadWorkspaceRow(conn, workspace_id, ws));
-  TERRANE_RETURN_IF_ERROR(ReadTags(conn, workspace_id, ws.spec.tags));
-  TERRANE_RETURN_IF_ERROR(ReadVariables(conn, workspace_id, ws.spec));
-  TERRANE_ASSIGN_OR_RETURN(ws.lock, LoadLock(conn, workspace_id));
-  return ws;
+  return std::optional<model::Workspace>(std::move(ws));
+}
+
+absl::StatusOr<model::Workspace> GetWorkspace(Connection& conn, const model::WorkspaceKey& key) {
+  TERRANE_ASSIGN_OR_RETURN(std::optional<model::Workspace> ws, FindWorkspace(conn, key));
+  if (ws) return *std::move(ws);
+  // Names the first missing level of the path.
+  TERRANE_RETURN_IF_ERROR(ResolveWorkspace(conn, key).status());
+  return absl::InternalError(
+      Cat("workspace '", key.identifier, "' resolved but was not read in the same transaction"));
 }
 
 absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,

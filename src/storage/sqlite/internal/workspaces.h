@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -15,6 +16,11 @@ namespace terrane::storage::sqlite::internal {
 absl::Status CreateWorkspace(Connection& conn, const model::WorkspaceKey& key,
                              const model::WorkspaceSpec& spec, int64_t now);
 absl::StatusOr<model::Workspace> GetWorkspace(Connection& conn, const model::WorkspaceKey& key);
+// The workspace with its tags, variables, lock and state checksum, or nullopt when any level of
+// the path is missing. Exactly one statement, so it may also run outside a transaction: SQLite
+// reads one snapshot for the whole statement.
+absl::StatusOr<std::optional<model::Workspace>> FindWorkspace(Connection& conn,
+                                                              const model::WorkspaceKey& key);
 absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,
                              const model::WorkspaceSpec& spec, int64_t now);
 absl::StatusOr<DeleteCounts> DeleteWorkspace(Connection& conn, const model::WorkspaceKey& key);
