@@ -31,6 +31,24 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--log-level", serve.log_level, "debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  serve_cmd->add_option("--max-concurrent-runs", serve.max_concurrent_runs,
+                        "Runs executing at once on this server")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--terraform-binary", serve.terraform_binary,
+                        "terraform executable (a name looked up on PATH, or a path)")
+      ->capture_default_str();
+  serve_cmd->add_option("--tofu-binary", serve.tofu_binary,
+                        "OpenTofu executable for workspaces with provisioner opentofu")
+      ->capture_default_str();
+  serve_cmd->add_option("--step-timeout", serve.step_timeout_seconds,
+                        "Seconds one run step may take before it is stopped")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 7 * 24 * 3600));
+  serve_cmd->add_option("--cancel-grace", serve.cancel_grace_seconds,
+                        "Seconds between interrupting terraform and killing it on cancel")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
   serve_cmd->footer("Example: terrane serve --listen 127.0.0.1:8080 --data-dir ./data");
 
   CLI::App* admin = app.add_subcommand("admin", "Administer a data directory");

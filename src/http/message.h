@@ -2,6 +2,7 @@
 // that only server.cc compiles Beast. Thread-compatible.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,11 +32,22 @@ struct Request {
   std::vector<std::string> QueryList(std::string_view name) const;
 };
 
+// A response body produced piece by piece, sent with chunked encoding (a followed run log).
+class ChunkSource {
+ public:
+  virtual ~ChunkSource() = default;
+  // The next piece: "" when nothing new yet, nullopt at the end. May block for about a second;
+  // the server calls it on a thread of its own, never on a connection's I/O thread.
+  virtual std::optional<std::string> Next() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, `body` is ignored and the body is streamed from here; the connection closes after.
+  std::shared_ptr<ChunkSource> stream;
 };
 
 // Splits a raw target into decoded segments and query parameters. InvalidArgument-like

@@ -22,6 +22,9 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/steady_timer.hpp"
+#include "boost/asio/thread_pool.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/write.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "common/check.h"
@@ -53,6 +56,8 @@ struct ServerContext {
   const ServerOptions& options;
   const Router& router;
   std::atomic<size_t> connections{0};
+  // Runs ChunkSource::Next for streamed responses, which may block: never on an I/O thread.
+  asio::thread_pool* stream_pool = nullptr;
 };
 
 bool IsHttpParseError(const beast::error_code& ec) {
@@ -212,6 +217,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Moves the body into the Beast response: large states are never copied here.
   void Write(Response res, bool keep_alive) {
+    if (res.stream != nullptr && req_.method != "HEAD") return WriteStream(std::move(res));
     res_ = {};
     res_.version(version_);
     res_.result(static_cast<unsigned>(res.status));
@@ -228,6 +234,62 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_write(
         stream_, res_,
         beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  // Streams `res.stream` with chunked encoding, then closes the connection. Each Next() runs on
+  // the stream pool; its result is written from this session's own I/O thread.
+  void WriteStream(Response res) {
+    stream_source_ = std::move(res.stream);
+    stream_header_ = {};
+    stream_header_.version(version_);
+    stream_header_.result(static_cast<unsigned>(res.status));
+    stream_header_.set(bhttp::field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers) stream_header_.insert(name, value);
+    stream_header_.set("x-request-id", req_.request_id);
+    stream_header_.chunked(true);
+    stream_header_.keep_alive(false);
+    status_ = res.status;
+    stream_serializer_.emplace(stream_header_);
+    stream_.expires_never();
+    bhttp::async_write_header(stream_, *stream_serializer_,
+                              [self = shared_from_this()](beast::error_code ec, size_t) {
+                                if (ec) return self->EndStream();
+                                self->NextChunk();
+                              });
+  }
+
+  void NextChunk() {
+    asio::post(*ctx_.stream_pool, [self = shared_from_this()] {
+      std::optional<std::string> chunk = self->stream_source_->Next();
+      asio::post(self->stream_.get_executor(), [self, chunk = std::move(chunk)]() mutable {
+        self->WriteChunk(std::move(chunk));
+      });
+    });
+  }
+
+  void WriteChunk(std::optional<std::string> chunk) {
+    if (!chunk.has_value()) {
+      stream_.expires_after(ctx_.options.body_timeout);
+      return asio::async_write(stream_, bhttp::make_chunk_last(),
+                               [self = shared_from_this()](beast::error_code, size_t) {
+                                 self->EndStream();
+                               });
+    }
+    if (chunk->empty()) return NextChunk();
+    stream_chunk_ = std::move(*chunk);
+    bytes_out_ += stream_chunk_.size();
+    stream_.expires_after(ctx_.options.body_timeout);
+    asio::async_write(stream_, bhttp::make_chunk(asio::buffer(stream_chunk_)),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->EndStream();
+                        self->NextChunk();
+                      });
+  }
+
+  void EndStream() {
+    LogRequest();
+    stream_source_.reset();
+    CloseGracefully();
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, size_t /*bytes*/) {
@@ -276,6 +338,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;
   bhttp::response<bhttp::empty_body> continue_;
   bhttp::response<bhttp::string_body> res_;
+  std::shared_ptr<ChunkSource> stream_source_;
+  bhttp::response<bhttp::empty_body> stream_header_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> stream_serializer_;
+  std::string stream_chunk_;
   Request req_;
   RouteOptions route_;
   unsigned version_ = 11;
@@ -305,7 +371,9 @@ std::string ListenError(const ServerOptions& options, const beast::error_code& e
 class Server::Impl {
  public:
   Impl(ServerOptions options, const Router& router)
-      : options_(std::move(options)), ctx_{.options = options_, .router = router} {}
+      : options_(std::move(options)), ctx_{.options = options_, .router = router} {
+    ctx_.stream_pool = &stream_pool_;
+  }
   ~Impl() { Stop(); }
 
   absl::StatusOr<uint16_t> Start() {
@@ -344,6 +412,9 @@ class Server::Impl {
     absl::MutexLock lock(&mu_);
     if (stopped_) return;
     TERRANE_DCHECK(!OnWorkerThread());  // joining itself would deadlock
+    // Streams first: a Next() in progress returns within about a second.
+    stream_pool_.stop();
+    stream_pool_.join();
     guards_.clear();
     for (auto& ioc : workers_) ioc->stop();
     for (std::thread& thread : threads_) thread.join();
@@ -400,6 +471,9 @@ class Server::Impl {
 
   const ServerOptions options_;
   ServerContext ctx_;
+  // Threads for streamed bodies (followed run logs); each Next() blocks for about a second at
+  // most, so a few threads serve many followers in turn.
+  asio::thread_pool stream_pool_{4};
   // One single-threaded context per worker; workers_[0] also runs the acceptor.
   std::vector<std::unique_ptr<asio::io_context>> workers_ = MakeWorkers(options_.threads);
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;

@@ -3,12 +3,16 @@
 #include <signal.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/clock.h"
 #include "common/log.h"
 #include "http/handlers/api.h"
 #include "http/server.h"
+#include "runner/executor.h"
+#include "runner/job_runner.h"
+#include "runner/process.h"
 #include "server/data_dir.h"
 #include "service/auth.h"
 #include "service/bootstrap.h"
@@ -65,9 +69,30 @@ int RunServe(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   service::Authenticator auth(**store);
+  const char* path = std::getenv("PATH");
+  runner::RunnerOptions run_options{
+      .work_root = options.data_dir + "/runs",
+      .path = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin",
+      .terraform_binary = options.terraform_binary,
+      .tofu_binary = options.tofu_binary,
+      .limits = {.timeout = std::chrono::seconds(options.step_timeout_seconds),
+                 .grace = std::chrono::seconds(options.cancel_grace_seconds)},
+      .max_concurrent = options.max_concurrent_runs};
+  runner::PosixProcessLauncher launcher;
+  runner::LogHub hub;
+  runner::SecretResolver secrets = [](const model::WorkspaceKey&,
+                                      const std::vector<std::string>& refs)
+      -> absl::StatusOr<std::map<std::string, std::string>> {
+    return absl::NotFoundError("secret '" + refs.front() + "' not found");
+  };
+  runner::RunExecutor executor(**store, clock, launcher, auth, hub, secrets, run_options);
+  runner::JobRunner jobs(**store, clock, executor, hub, run_options);
   http::Router router;
-  http::ApiDeps deps{
-      .store = **store, .clock = clock, .auth = auth, .max_state_bytes = options.max_state_bytes};
+  http::ApiDeps deps{.store = **store,
+                     .clock = clock,
+                     .auth = auth,
+                     .max_state_bytes = options.max_state_bytes,
+                     .runner = &jobs};
   http::RegisterApiRoutes(router, deps);
   http::Server server(http::ServerOptions{.host = host, .port = port, .threads = options.threads},
                       router);
@@ -77,12 +102,24 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   bool v6 = host.find(':') != std::string::npos;
+  // Runs reach this server's state backend over loopback when it listens on every address.
+  std::string reach = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+  bool reach_v6 = reach.find(':') != std::string::npos;
+  run_options.server_url = "http://" + (reach_v6 ? "[" + reach + "]" : reach) + ":" +
+                           std::to_string(*bound);
+  if (absl::Status started = jobs.Start(); !started.ok()) {
+    std::cerr << "terrane: " << started.message() << "\n";
+    server.Stop();
+    return 1;
+  }
   std::cout << "listening on http://" << (v6 ? "[" + host + "]" : host) << ":" << *bound
             << std::endl;
 
   int sig = 0;
   sigwait(&signals, &sig);
   TERRANE_LOG(info, "server", "signal {} received, shutting down", sig);
+  // Runs first: an interrupted terraform still writes its state through the server.
+  jobs.Stop();
   server.Stop();
   return 0;
 }

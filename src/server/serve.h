@@ -13,6 +13,12 @@ struct ServeOptions {
   size_t max_state_bytes = size_t{512} << 20;
   int threads = 4;
   std::string log_level = "info";
+  // Runs: how many execute at once, which binaries, and limits per step.
+  int max_concurrent_runs = 2;
+  std::string terraform_binary = "terraform";
+  std::string tofu_binary = "tofu";
+  int step_timeout_seconds = 7200;
+  int cancel_grace_seconds = 20;
 };
 
 // Returns the process exit code.

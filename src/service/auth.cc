@@ -2,15 +2,18 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/crypto.h"
 #include "common/random.h"
 #include "common/status_macros.h"
+#include "common/strings.h"
 
 namespace terrane::service {
 namespace {
 
 constexpr std::string_view kKeyPrefix = "tk";
+constexpr std::string_view kRunCredentialPrefix = "tr";
 constexpr size_t kIdBytes = 8;
 constexpr size_t kSecretBytes = 24;
 // Bound on remembered keys; only verified-to-exist key ids are cached, so this is reached only
@@ -48,6 +51,9 @@ absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
   for (auto part : absl::StrSplit(absl::string_view(key.data(), key.size()), '.')) {
     parts.emplace_back(part.data(), part.size());
   }
+  if (parts.size() == 3 && parts[0] == kRunCredentialPrefix) {
+    return VerifyRunCredential(parts[1], parts[2]);
+  }
   if (parts.size() != 3 || parts[0] != kKeyPrefix || parts[1].size() != 2 * kIdBytes ||
       parts[2].size() != 2 * kSecretBytes) {
     return BadKey();
@@ -59,6 +65,35 @@ absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
   return Principal{.key_id = stored->id,
                    .account = stored->account,
                    .display_name = absl::StrCat("api_key:", stored->name)};
+}
+
+std::string Authenticator::IssueRunCredential(std::string_view run_id,
+                                              const model::WorkspaceKey& workspace) {
+  std::string secret = RandomHex(kSecretBytes);
+  absl::MutexLock lock(&mu_);
+  run_credentials_[std::string(run_id)] =
+      RunCredential{.secret_sha256 = Sha256Hex(secret), .workspace = workspace};
+  return Cat(kRunCredentialPrefix, ".", run_id, ".", secret);
+}
+
+void Authenticator::RevokeRunCredential(std::string_view run_id) {
+  absl::MutexLock lock(&mu_);
+  run_credentials_.erase(std::string(run_id));
+}
+
+absl::StatusOr<Principal> Authenticator::VerifyRunCredential(std::string_view run_id,
+                                                             std::string_view secret) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = run_credentials_.find(std::string(run_id));
+  if (it == run_credentials_.end() ||
+      !ConstantTimeEquals(Sha256Hex(secret), it->second.secret_sha256)) {
+    return absl::UnauthenticatedError(
+        "this run credential is not valid: it works only while its run executes");
+  }
+  return Principal{.key_id = std::string(run_id),
+                   .account = it->second.workspace.account,
+                   .display_name = Cat("run:", run_id),
+                   .only_workspace = it->second.workspace};
 }
 
 absl::StatusOr<model::ApiKey> Authenticator::Lookup(std::string_view id) const {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,9 @@ namespace terrane::service {
 struct Principal {
   std::string key_id;
   std::string account;
-  std::string display_name;  // "api_key:<name>"
+  std::string display_name;  // "api_key:<name>", "run:<run id>"
+  // Set for a run credential: the one workspace whose state backend it may use.
+  std::optional<model::WorkspaceKey> only_workspace;
 };
 
 // Creates a key for `account` and returns the full key (shown once, never stored).
@@ -43,6 +46,12 @@ class Authenticator {
   // Verify, then PermissionDenied when the key belongs to an account other than `account`.
   absl::StatusOr<Principal> VerifyForAccount(std::string_view key, std::string_view account) const;
 
+  // Run credentials: keys `tr.<run id>.<secret>` that let one run's terraform use its own
+  // workspace's state backend and nothing else. Kept only in memory: they stop working when
+  // revoked at the end of the run, or when the server stops.
+  std::string IssueRunCredential(std::string_view run_id, const model::WorkspaceKey& workspace);
+  void RevokeRunCredential(std::string_view run_id);
+
  private:
   struct CachedKey {
     model::ApiKey key;
@@ -51,9 +60,17 @@ class Authenticator {
   // The stored key for `id` (NotFound when there is none), from the cache when fresh.
   absl::StatusOr<model::ApiKey> Lookup(std::string_view id) const;
 
+  struct RunCredential {
+    std::string secret_sha256;
+    model::WorkspaceKey workspace;
+  };
+  absl::StatusOr<Principal> VerifyRunCredential(std::string_view run_id,
+                                                std::string_view secret) const;
+
   storage::Store& store_;
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, CachedKey> cache_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, RunCredential> run_credentials_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace terrane::service

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "model/lock.h"
+#include "model/run.h"
 #include "model/state.h"
 #include "model/tenancy.h"
 #include "model/workspace.h"
@@ -51,6 +52,14 @@ struct CurrentState {
 struct DeleteCounts {
   int64_t state_versions = 0;
   int64_t variables = 0;
+  int64_t runs = 0;
+};
+
+// How a run ends: the run as last saved, and what becomes of its workspace.
+struct RunOutcome {
+  model::Run run;  // status must be final
+  // The workspace's new status; nullopt leaves it as it is.
+  std::optional<model::WorkspaceStatus> workspace_status;
 };
 
 class Store {
@@ -97,8 +106,10 @@ class Store {
   // Replaces the whole spec (PUT semantics). Variables keep `created` when their key survives.
   virtual absl::Status UpdateWorkspace(const model::WorkspaceKey& key,
                                        const model::WorkspaceSpec& spec, int64_t now) = 0;
-  // Deletes the workspace and everything stored with it, atomically, only when its status is
-  // inactive (else FailedPrecondition naming the status) and no lock is held (else Aborted).
+  // Deletes the workspace and everything stored with it (state versions, variables, runs, their
+  // logs and artifacts, the lock), atomically, only when no run is queued or in flight (else
+  // FailedPrecondition naming the run), its status is inactive (else FailedPrecondition naming
+  // the status) and no lock is held (else Aborted).
   virtual absl::StatusOr<DeleteCounts> DeleteWorkspace(const model::WorkspaceKey& key) = 0;
 
   // ---- locks ----
@@ -134,6 +145,53 @@ class Store {
                                                             std::string_view version_id,
                                                             std::string_view created_by,
                                                             int64_t now) = 0;
+
+  // Sets the status of a workspace directly (runs, configuration edits).
+  virtual absl::Status SetWorkspaceStatus(const model::WorkspaceKey& key,
+                                          model::WorkspaceStatus status, int64_t now) = 0;
+
+  // ---- runs ----
+  // Queues `run` (id, operation, options, steps, created_by and created filled in by the caller;
+  // status queued). NotFound when the workspace is unknown; Aborted (with the holder's LockInfo)
+  // while a lock that is not a run's is held: the run could not start.
+  virtual absl::Status CreateRun(const model::Run& run) = 0;
+  // NotFound when `run_id` is not a run of this workspace.
+  virtual absl::StatusOr<model::Run> GetRun(const model::WorkspaceKey& key,
+                                            std::string_view run_id) = 0;
+  // Newest first. With key.identifier empty: every run of the project (its executions).
+  virtual absl::StatusOr<std::vector<model::Run>> ListRuns(const model::WorkspaceKey& key,
+                                                           int limit, int page,
+                                                           int64_t* total) = 0;
+  // Claims the oldest queued run that heads its workspace's queue (no older run of the workspace
+  // is queued or in flight) and marks it running. On its first claim the run takes the workspace
+  // lock (origin run, id = run id), records the workspace status and state checksum, and sets the
+  // status to provisioning/destroying for those operations; if another lock is held the run
+  // ends failed instead and is returned so. nullopt when nothing can start.
+  virtual absl::StatusOr<std::optional<model::Run>> ClaimNextRun(int64_t now) = 0;
+  // Saves the progress of a run: status, steps, changes, commit, message, decided_by, approved,
+  // finished. NotFound when the run no longer exists (its workspace was deleted).
+  virtual absl::Status SaveRun(const model::Run& run) = 0;
+  // Saves a run that has ended, sets its workspace's status and releases the run's lock, in one
+  // transaction.
+  virtual absl::Status FinishRun(const RunOutcome& outcome) = 0;
+  // Ends every run that is in flight (running, waiting for approval, or approved and queued
+  // again) as failed with `reason`, releasing their locks and restoring or failing their
+  // workspaces' statuses as FinishRun would. For a server start: no run can be in flight then.
+  // Returns the runs ended.
+  virtual absl::StatusOr<std::vector<model::Run>> FailInFlightRuns(std::string_view reason,
+                                                                   int64_t now) = 0;
+
+  // Appends output to a run's log. NotFound when the run is gone.
+  virtual absl::Status AppendRunLog(std::string_view run_id, std::string_view bytes) = 0;
+  // Up to `max_bytes` of the log from byte `offset`; "" at the end.
+  virtual absl::StatusOr<std::string> ReadRunLog(std::string_view run_id, int64_t offset,
+                                                 int64_t max_bytes) = 0;
+  // Stores (replaces) an artifact of a run: "plan_human", "plan_json".
+  virtual absl::Status PutRunArtifact(std::string_view run_id, std::string_view kind,
+                                      std::string_view bytes) = 0;
+  // NotFound when the run has no such artifact.
+  virtual absl::StatusOr<std::string> GetRunArtifact(std::string_view run_id,
+                                                     std::string_view kind) = 0;
 };
 
 }  // namespace terrane::storage

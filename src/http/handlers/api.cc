@@ -15,6 +15,7 @@ void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
     handlers::RegisterWorkspaceRoutes(router, deps, prefix);
     handlers::RegisterStateBackendRoutes(router, deps, prefix);
     handlers::RegisterStateVersionRoutes(router, deps, prefix);
+    handlers::RegisterRunRoutes(router, deps, prefix);
   }
 }
 

@@ -9,6 +9,10 @@
 #include "service/auth.h"
 #include "storage/store.h"
 
+namespace terrane::runner {
+class JobRunner;
+}  // namespace terrane::runner
+
 namespace terrane::http {
 
 // Everything handlers borrow; must outlive the router.
@@ -17,6 +21,8 @@ struct ApiDeps {
   Clock& clock;
   const service::Authenticator& auth;
   size_t max_state_bytes = size_t{512} << 20;
+  // Executes runs; nullptr answers run routes that need it with 503.
+  runner::JobRunner* runner = nullptr;
 };
 
 void RegisterApiRoutes(Router& router, const ApiDeps& deps);

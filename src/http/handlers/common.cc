@@ -7,6 +7,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "common/crypto.h"
+#include "common/status_macros.h"
 #include "common/strings.h"
 
 namespace terrane::http::handlers {
@@ -40,7 +41,12 @@ absl::StatusOr<service::Principal> AuthenticateRest(const Request& req,
         "the Harness-Account header is required: set it to your account identifier (the first "
         "start of the server creates account 'default')");
   }
-  return auth.VerifyForAccount(*key, *account);
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, auth.VerifyForAccount(*key, *account));
+  if (who.only_workspace.has_value()) {
+    return absl::PermissionDeniedError(
+        "a run credential only reaches the state backend of its own workspace: use an API key");
+  }
+  return who;
 }
 
 absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,

@@ -10,5 +10,6 @@ void RegisterTenancyRoutes(Router& router, const ApiDeps& deps);
 void RegisterWorkspaceRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateBackendRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateVersionRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
+void RegisterRunRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 
 }  // namespace terrane::http::handlers

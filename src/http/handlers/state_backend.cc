@@ -29,7 +29,14 @@ absl::StatusOr<Response> BackendResult(absl::StatusOr<Response> result, const Re
 absl::StatusOr<model::WorkspaceKey> Authorize(const ApiDeps& d, const Request& req,
                                               const PathParams& p, service::Principal* who) {
   TERRANE_ASSIGN_OR_RETURN(*who, AuthenticateBackend(req, d.auth));
-  return WorkspaceKeyFrom(who->account, p);
+  model::WorkspaceKey key = WorkspaceKeyFrom(who->account, p);
+  const std::optional<model::WorkspaceKey>& only = who->only_workspace;
+  if (only.has_value() && (only->org != key.org || only->project != key.project ||
+                           only->identifier != key.identifier)) {
+    return absl::PermissionDeniedError(
+        "this run credential belongs to another workspace's run and cannot reach this state");
+  }
+  return key;
 }
 
 absl::StatusOr<Response> ReadState(const ApiDeps& d, const Request& req,

@@ -7,6 +7,7 @@
 #include "storage/sqlite/internal/connection.h"
 #include "storage/sqlite/internal/connection_pool.h"
 #include "storage/sqlite/internal/locks.h"
+#include "storage/sqlite/internal/runs.h"
 #include "storage/sqlite/internal/schema.h"
 #include "storage/sqlite/internal/states.h"
 #include "storage/sqlite/internal/strings.h"
@@ -192,6 +193,81 @@ absl::StatusOr<model::StateVersion> SqliteStore::RollbackState(const model::Work
                                                                int64_t now) {
   return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
     return internal::RollbackState(c, key, version_id, created_by, now);
+  });
+}
+
+absl::Status SqliteStore::SetWorkspaceStatus(const model::WorkspaceKey& key,
+                                             model::WorkspaceStatus status, int64_t now) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::SetWorkspaceStatus(c, key, status, now);
+  });
+}
+
+absl::Status SqliteStore::CreateRun(const model::Run& run) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite,
+                                  [&](Connection& c) { return internal::CreateRun(c, run); });
+}
+
+absl::StatusOr<model::Run> SqliteStore::GetRun(const model::WorkspaceKey& key,
+                                               std::string_view run_id) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead,
+                                  [&](Connection& c) { return internal::GetRun(c, key, run_id); });
+}
+
+absl::StatusOr<std::vector<model::Run>> SqliteStore::ListRuns(const model::WorkspaceKey& key,
+                                                              int limit, int page,
+                                                              int64_t* total) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
+    return internal::ListRuns(c, key, limit, page, total);
+  });
+}
+
+absl::StatusOr<std::optional<model::Run>> SqliteStore::ClaimNextRun(int64_t now) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite,
+                                  [&](Connection& c) { return internal::ClaimNextRun(c, now); });
+}
+
+absl::Status SqliteStore::SaveRun(const model::Run& run) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite,
+                                  [&](Connection& c) { return internal::SaveRun(c, run); });
+}
+
+absl::Status SqliteStore::FinishRun(const RunOutcome& outcome) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite,
+                                  [&](Connection& c) { return internal::FinishRun(c, outcome); });
+}
+
+absl::StatusOr<std::vector<model::Run>> SqliteStore::FailInFlightRuns(std::string_view reason,
+                                                                      int64_t now) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::FailInFlightRuns(c, reason, now);
+  });
+}
+
+absl::Status SqliteStore::AppendRunLog(std::string_view run_id, std::string_view bytes) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::AppendRunLog(c, run_id, bytes);
+  });
+}
+
+absl::StatusOr<std::string> SqliteStore::ReadRunLog(std::string_view run_id, int64_t offset,
+                                                    int64_t max_bytes) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
+    return internal::ReadRunLog(c, run_id, offset, max_bytes);
+  });
+}
+
+absl::Status SqliteStore::PutRunArtifact(std::string_view run_id, std::string_view kind,
+                                         std::string_view bytes) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::PutRunArtifact(c, run_id, kind, bytes);
+  });
+}
+
+absl::StatusOr<std::string> SqliteStore::GetRunArtifact(std::string_view run_id,
+                                                        std::string_view kind) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
+    return internal::GetRunArtifact(c, run_id, kind);
   });
 }
 

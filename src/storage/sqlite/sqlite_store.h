@@ -87,6 +87,28 @@ class SqliteStore final : public Store {
                                                     std::string_view created_by,
                                                     int64_t now) override;
 
+  absl::Status SetWorkspaceStatus(const model::WorkspaceKey& key, model::WorkspaceStatus status,
+                                  int64_t now) override;
+
+  // Store: runs
+  absl::Status CreateRun(const model::Run& run) override;
+  absl::StatusOr<model::Run> GetRun(const model::WorkspaceKey& key,
+                                    std::string_view run_id) override;
+  absl::StatusOr<std::vector<model::Run>> ListRuns(const model::WorkspaceKey& key, int limit,
+                                                   int page, int64_t* total) override;
+  absl::StatusOr<std::optional<model::Run>> ClaimNextRun(int64_t now) override;
+  absl::Status SaveRun(const model::Run& run) override;
+  absl::Status FinishRun(const RunOutcome& outcome) override;
+  absl::StatusOr<std::vector<model::Run>> FailInFlightRuns(std::string_view reason,
+                                                           int64_t now) override;
+  absl::Status AppendRunLog(std::string_view run_id, std::string_view bytes) override;
+  absl::StatusOr<std::string> ReadRunLog(std::string_view run_id, int64_t offset,
+                                         int64_t max_bytes) override;
+  absl::Status PutRunArtifact(std::string_view run_id, std::string_view kind,
+                              std::string_view bytes) override;
+  absl::StatusOr<std::string> GetRunArtifact(std::string_view run_id,
+                                             std::string_view kind) override;
+
  private:
   explicit SqliteStore(std::unique_ptr<sqlite::internal::ConnectionPool> pool);
 

@@ -144,6 +144,56 @@ CREATE TABLE state_blobs (
   body       BLOB NOT NULL
 );
 )sql",
+    // 2: runs (pipelines), their logs and artifacts; all cascade from the workspace.
+    R"sql(
+-- seq orders runs (queue order and "newest first"); id is what clients see. Steps, targets and
+-- replace are JSON arrays: read and written whole, never queried.
+CREATE TABLE runs (
+  seq               INTEGER PRIMARY KEY,
+  id                TEXT NOT NULL UNIQUE,
+  workspace_id      INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  operation         TEXT NOT NULL,
+  status            TEXT NOT NULL,
+  approval_required INTEGER NOT NULL,
+  approved          INTEGER NOT NULL DEFAULT 0,
+  targets_json      TEXT NOT NULL,
+  replace_json      TEXT NOT NULL,
+  steps_json        TEXT NOT NULL,
+  add_count         INTEGER NOT NULL DEFAULT 0,
+  change_count      INTEGER NOT NULL DEFAULT 0,
+  destroy_count     INTEGER NOT NULL DEFAULT 0,
+  has_changes       INTEGER NOT NULL DEFAULT 0,
+  commit_sha        TEXT NOT NULL DEFAULT '',
+  message           TEXT NOT NULL DEFAULT '',
+  created_by        TEXT NOT NULL,
+  decided_by        TEXT NOT NULL DEFAULT '',
+  status_before     TEXT NOT NULL DEFAULT '',
+  checksum_before   TEXT NOT NULL DEFAULT '',
+  created           INTEGER NOT NULL,
+  started           INTEGER NOT NULL DEFAULT 0,
+  finished          INTEGER NOT NULL DEFAULT 0,
+  log_size          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX runs_by_workspace ON runs(workspace_id, seq);
+-- The queue: only unfinished runs, so claiming never scans history.
+CREATE INDEX runs_unfinished ON runs(status, seq)
+  WHERE status IN ('queued', 'running', 'waiting_approval');
+
+-- A run's output in appended chunks; offset is the byte position of the chunk's first byte.
+CREATE TABLE run_logs (
+  run_seq INTEGER NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
+  offset  INTEGER NOT NULL,
+  bytes   BLOB NOT NULL,
+  PRIMARY KEY (run_seq, offset)
+) WITHOUT ROWID;
+
+CREATE TABLE run_artifacts (
+  run_seq INTEGER NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
+  kind    TEXT NOT NULL,
+  bytes   BLOB NOT NULL,
+  PRIMARY KEY (run_seq, kind)
+);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

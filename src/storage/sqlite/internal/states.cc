@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "storage/sqlite/internal/locks.h"
 #include "storage/sqlite/internal/resolve.h"
+#include "storage/sqlite/internal/runs.h"
 #include "storage/sqlite/internal/strings.h"
 
 namespace terrane::storage::sqlite::internal {
@@ -92,15 +93,19 @@ absl::Status InsertBody(Connection& conn, std::string_view version_id, std::stri
   return stmt.Bind(1, version_id).BindBlobNoCopy(2, body).Run();
 }
 
+// Makes `version_id` current; `status` nullopt keeps the workspace's status.
 absl::Status SetCurrent(Connection& conn, int64_t workspace_id, std::string_view version_id,
-                        model::WorkspaceStatus status, int64_t now) {
+                        std::optional<model::WorkspaceStatus> status, int64_t now) {
   TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
-      UPDATE workspaces SET current_version_id = ?, status = ?, updated = ? WHERE id = ?)sql"));
-  return stmt.Bind(1, version_id)
-      .Bind(2, model::ToString(status))
-      .Bind(3, now)
-      .Bind(4, workspace_id)
-      .Run();
+      UPDATE workspaces SET current_version_id = ?, status = COALESCE(?, status), updated = ?
+      WHERE id = ?)sql"));
+  stmt.Bind(1, version_id);
+  if (status.has_value()) {
+    stmt.Bind(2, model::ToString(*status));
+  } else {
+    stmt.BindNull(2);
+  }
+  return stmt.Bind(3, now).Bind(4, workspace_id).Run();
 }
 
 // The lock rules of a state write (terraform-http-backend.md §10.6).
@@ -148,9 +153,13 @@ absl::StatusOr<StateWriteResult> PutState(Connection& conn, const model::Workspa
                               .rollback_source_id = ""};
   TERRANE_RETURN_IF_ERROR(InsertVersion(conn, workspace_id, version));
   TERRANE_RETURN_IF_ERROR(InsertBody(conn, version.id, write.body));
-  // Only state decides the status for now; runs will set provisioning/failed themselves.
-  model::WorkspaceStatus status = version.managed_resources > 0 ? model::WorkspaceStatus::kActive
-                                                                : model::WorkspaceStatus::kInactive;
+  // Without a run, the state decides the status; a run holding the lock decides it when it ends.
+  std::optional<model::WorkspaceStatus> status;
+  TERRANE_ASSIGN_OR_RETURN(bool run_locked, LockedByRun(conn, workspace_id));
+  if (!run_locked) {
+    status = version.managed_resources > 0 ? model::WorkspaceStatus::kActive
+                                           : model::WorkspaceStatus::kInactive;
+  }
   TERRANE_RETURN_IF_ERROR(SetCurrent(conn, workspace_id, version.id, status, write.now));
   return StateWriteResult{.version = std::move(version), .created = true};
 }

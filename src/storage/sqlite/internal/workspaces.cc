@@ -12,6 +12,7 @@
 #include "storage/sqlite/internal/columns.h"
 #include "storage/sqlite/internal/locks.h"
 #include "storage/sqlite/internal/resolve.h"
+#include "storage/sqlite/internal/runs.h"
 #include "storage/sqlite/internal/strings.h"
 
 namespace terrane::storage::sqlite::internal {
@@ -260,6 +261,14 @@ absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,
 
 absl::StatusOr<DeleteCounts> DeleteWorkspace(Connection& conn, const model::WorkspaceKey& key) {
   TERRANE_ASSIGN_OR_RETURN(int64_t workspace_id, ResolveWorkspace(conn, key));
+  TERRANE_ASSIGN_OR_RETURN(std::optional<model::Run> run, UnfinishedRunOf(conn, workspace_id));
+  if (run.has_value()) {
+    return absl::FailedPreconditionError(
+        Cat("workspace '", key.identifier, "' has run ", run->id, " (",
+            model::ToString(run->operation), ", ", model::ToString(run->status),
+            "): wait for it to finish or cancel it (POST .../runs/", run->id,
+            "/cancel), then delete the workspace"));
+  }
   model::Workspace ws;
   TERRANE_RETURN_IF_ERROR(ReadWorkspaceRow(conn, workspace_id, ws));
   if (ws.status != model::WorkspaceStatus::kInactive) {
@@ -278,7 +287,9 @@ absl::StatusOr<DeleteCounts> DeleteWorkspace(Connection& conn, const model::Work
   DeleteCounts counts;
   TERRANE_ASSIGN_OR_RETURN(counts.state_versions, CountRows(conn, "state_versions", workspace_id));
   TERRANE_ASSIGN_OR_RETURN(counts.variables, CountRows(conn, "variables", workspace_id));
-  // Tags, variables, the lock, versions and their bodies go with it (ON DELETE CASCADE).
+  TERRANE_ASSIGN_OR_RETURN(counts.runs, CountRows(conn, "runs", workspace_id));
+  // Tags, variables, the lock, versions and their bodies, runs with their logs and artifacts go
+  // with it (ON DELETE CASCADE).
   TERRANE_ASSIGN_OR_RETURN(Statement del,
                            Statement::Prepare(conn, "DELETE FROM workspaces WHERE id = ?"));
   TERRANE_RETURN_IF_ERROR(del.Bind(1, workspace_id).Run());

@@ -1,0 +1,170 @@
+#include "runner/commands.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/strings.h"
+#include "common/status_macros.h"
+
+namespace terrane::runner {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kPollInterval{200};
+// Largest `terraform show -json` output kept for a run.
+constexpr size_t kMaxCapture = size_t{256} << 20;
+
+std::string Setting(const boost::json::object& settings, std::string_view key) {
+  const boost::json::value* v = settings.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// Drives `process` to its end; `sink` receives each piece of output.
+template <typename Sink>
+absl::StatusOr<CommandResult> Drive(Process& process, const RunControl& control,
+                                    const CommandLimits& limits, Sink sink) {
+  CommandResult result;
+  const auto deadline = SteadyClock::now() + limits.timeout;
+  std::optional<SteadyClock::time_point> kill_at;
+  while (true) {
+    std::string chunk;
+    TERRANE_ASSIGN_OR_RETURN(bool open, process.ReadOutput(chunk, kPollInterval));
+    if (!chunk.empty()) TERRANE_RETURN_IF_ERROR(sink(chunk));
+    if (!open) break;
+    const auto now = SteadyClock::now();
+    if (!kill_at.has_value() && (control.cancel.load() || now > deadline)) {
+      result.cancelled = control.cancel.load();
+      result.timed_out = !result.cancelled;
+      process.SignalGroup(SIGINT);
+      kill_at = now + limits.grace;
+    } else if (kill_at.has_value() && now > *kill_at) {
+      process.SignalGroup(SIGKILL);
+      kill_at = now + std::chrono::hours(24);  // signalled once
+    }
+  }
+  result.exit_code = process.Wait();
+  // A child that outlived terraform and closed its output would otherwise linger.
+  process.SignalGroup(SIGKILL);
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<CommandResult> RunCommand(ProcessLauncher& launcher, const ProcessSpec& spec,
+                                         RunLog& log, const RunControl& control,
+                                         const CommandLimits& limits) {
+  TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<Process> process, launcher.Start(spec));
+  absl::StatusOr<CommandResult> result =
+      Drive(*process, control, limits, [&log](const std::string& chunk) {
+        log.Write(chunk);
+        return absl::OkStatus();
+      });
+  log.Flush();
+  return result;
+}
+
+absl::StatusOr<std::string> CaptureCommand(ProcessLauncher& launcher, const ProcessSpec& spec,
+                                           const RunControl& control,
+                                           const CommandLimits& limits, int* exit_code) {
+  TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<Process> process, launcher.Start(spec));
+  std::string out;
+  TERRANE_ASSIGN_OR_RETURN(
+      CommandResult result, Drive(*process, control, limits, [&out, &spec](const std::string& chunk) {
+        if (out.size() + chunk.size() > kMaxCapture) {
+          return absl::ResourceExhaustedError(
+              Cat("the output of ", spec.executable, " exceeds ", kMaxCapture, " bytes"));
+        }
+        out += chunk;
+        return absl::OkStatus();
+      }));
+  *exit_code = result.exit_code;
+  return out;
+}
+
+absl::StatusOr<GitSource> SourceFromSettings(const boost::json::object& settings) {
+  GitSource source{.repository = Setting(settings, "repository"),
+                   .path = Setting(settings, "repository_path")};
+  if (source.repository.empty()) {
+    return absl::FailedPreconditionError(
+        "the workspace has no repository: set 'repository' (a git URL or path) and one of "
+        "'repository_branch', 'repository_commit' (a tag) or 'repository_sha' with PUT, then start "
+        "the run again");
+  }
+  std::string branch = Setting(settings, "repository_branch");
+  std::string tag = Setting(settings, "repository_commit");
+  std::string sha = Setting(settings, "repository_sha");
+  if (!branch.empty()) {
+    source.ref = Cat("origin/", branch);
+  } else if (!tag.empty()) {
+    source.ref = Cat("tags/", tag);
+  } else if (!sha.empty()) {
+    source.ref = sha;
+  } else {
+    return absl::FailedPreconditionError(
+        "the workspace names no revision: set one of 'repository_branch', 'repository_commit' "
+        "(a tag) or 'repository_sha', then start the run again");
+  }
+  if (source.ref.front() == '-' || source.repository.front() == '-') {
+    return absl::FailedPreconditionError("the repository and its revision must not start with '-'");
+  }
+  std::filesystem::path path(source.path);
+  for (const auto& part : path) {
+    if (part == "..") {
+      return absl::FailedPreconditionError(
+          "'repository_path' must stay inside the repository (no '..')");
+    }
+  }
+  while (!source.path.empty() && source.path.front() == '/') source.path.erase(0, 1);
+  return source;
+}
+
+std::vector<std::vector<std::string>> GitCheckoutArgs(const GitSource& source,
+                                                      const std::string& dir) {
+  return {
+      {"clone", "--quiet", "--no-checkout", "--", source.repository, dir},
+      {"-C", dir, "-c", "advice.detachedHead=false", "checkout", "--quiet", source.ref, "--"},
+      {"-C", dir, "submodule", "update", "--init", "--recursive", "--quiet"},
+  };
+}
+
+std::vector<std::string> InitArgs() { return {"init", "-input=false", "-no-color"}; }
+
+std::vector<std::string> PlanArgs(const model::Run& run, const std::string& plan_file) {
+  std::vector<std::string> args{"plan", "-input=false", "-no-color", "-detailed-exitcode",
+                                Cat("-out=", plan_file)};
+  if (run.operation == model::RunOperation::kDestroy) args.push_back("-destroy");
+  if (run.operation == model::RunOperation::kDrift) args.push_back("-refresh-only");
+  for (const std::string& t : run.targets) args.push_back(Cat("-target=", t));
+  for (const std::string& r : run.replace) args.push_back(Cat("-replace=", r));
+  return args;
+}
+
+std::vector<std::string> ApplyArgs(const std::string& plan_file) {
+  return {"apply", "-input=false", "-no-color", "-auto-approve", plan_file};
+}
+
+bool DeclaresOwnBackend(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!absl::EndsWith(name, ".tf") || absl::StartsWith(name, "terrane_")) continue;
+    std::ifstream in(entry.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      absl::string_view t = absl::StripLeadingAsciiWhitespace(line);
+      if (absl::StartsWith(t, "backend \"") || absl::StartsWith(t, "cloud {") ||
+          absl::StartsWith(t, "cloud{")) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace terrane::runner

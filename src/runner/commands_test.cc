@@ -1,0 +1,47 @@
+#include "runner/commands.h"
+
+#include "boost/json/parse.hpp"
+#include "gtest/gtest.h"
+
+namespace terrane::runner {
+namespace {
+
+boost::json::object Settings(std::string_view json) { return boost::json::parse(json).as_object(); }
+
+TEST(SourceFromSettingsTest, MapsEachRevisionKind) {
+  auto branch = SourceFromSettings(Settings(R"({"repository":"/r","repository_branch":"main"})"));
+  ASSERT_TRUE(branch.ok());
+  EXPECT_EQ(branch->ref, "origin/main");
+  auto tag = SourceFromSettings(Settings(R"({"repository":"/r","repository_commit":"v1"})"));
+  EXPECT_EQ(tag->ref, "tags/v1");
+  auto sha = SourceFromSettings(
+      Settings(R"({"repository":"/r","repository_sha":"abc123","repository_path":"/infra/net"})"));
+  EXPECT_EQ(sha->ref, "abc123");
+  EXPECT_EQ(sha->path, "infra/net");
+}
+
+TEST(SourceFromSettingsTest, RefusesWhatCannotRun) {
+  EXPECT_EQ(SourceFromSettings(Settings(R"({"repository_branch":"main"})")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(SourceFromSettings(Settings(R"({"repository":"/r"})")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(SourceFromSettings(Settings(
+                   R"({"repository":"/r","repository_branch":"m","repository_path":"../x"})"))
+                   .ok());
+  EXPECT_FALSE(
+      SourceFromSettings(Settings(R"({"repository":"--upload-pack=x","repository_branch":"m"})"))
+          .ok());
+}
+
+TEST(PlanArgsTest, AddsModeTargetsAndReplacements) {
+  model::Run run{.operation = model::RunOperation::kDestroy, .targets = {"terraform_data.a"}};
+  std::vector<std::string> args = PlanArgs(run, "p.tfplan");
+  EXPECT_EQ(args, (std::vector<std::string>{"plan", "-input=false", "-no-color",
+                                            "-detailed-exitcode", "-out=p.tfplan", "-destroy",
+                                            "-target=terraform_data.a"}));
+  model::Run drift{.operation = model::RunOperation::kDrift};
+  EXPECT_EQ(PlanArgs(drift, "p").back(), "-refresh-only");
+}
+
+}  // namespace
+}  // namespace terrane::runner
