@@ -111,4 +111,38 @@ json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws) {
   return out;
 }
 
+namespace {
+
+// Settings that describe the workspace to people or to cost tools, not to terraform.
+constexpr std::array<std::string_view, 5> kNonRunSettings = {
+    "cost_estimation_enabled", "ccm_cost_enabled", "budget", "default_pipelines",
+    "prune_sensitive_data"};
+
+boost::json::object RunSettings(const boost::json::object& settings) {
+  boost::json::object out = settings;
+  for (std::string_view key : kNonRunSettings) out.erase(key);
+  return out;
+}
+
+bool SameVariables(const VariableMap& a, const VariableMap& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [key, var] : a) {
+    auto it = b.find(key);
+    if (it == b.end() || it->second.value != var.value ||
+        it->second.value_type != var.value_type) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ChangesRunInputs(const WorkspaceSpec& before, const WorkspaceSpec& after) {
+  return before.provisioner != after.provisioner ||
+         RunSettings(before.settings) != RunSettings(after.settings) ||
+         !SameVariables(before.terraform_variables, after.terraform_variables) ||
+         !SameVariables(before.environment_variables, after.environment_variables);
+}
+
 }  // namespace terrane::model

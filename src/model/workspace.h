@@ -112,6 +112,11 @@ absl::StatusOr<std::pair<std::string, WorkspaceSpec>> ParseWorkspaceCreate(std::
 absl::StatusOr<WorkspaceSpec> ParseWorkspaceUpdate(std::string_view body,
                                                    std::string_view identifier);
 
+// True when `after` changes what a run of the workspace would apply: provisioner, source,
+// variables or any other setting terraform sees (not name, description, tags or cost settings).
+// An active or drifted workspace then needs an apply (iacm-api.md §4).
+bool ChangesRunInputs(const WorkspaceSpec& before, const WorkspaceSpec& after);
+
 // Validates an identifier against ^[A-Za-z_][A-Za-z0-9_-]*$, 1-128 characters.
 absl::Status ValidateWorkspaceIdentifier(std::string_view identifier);
 

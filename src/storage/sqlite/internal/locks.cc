@@ -70,7 +70,10 @@ absl::StatusOr<std::optional<model::Lock>> LoadLock(Connection& conn, int64_t wo
 }
 
 std::string DescribeLock(const model::Lock& lock) {
-  return Cat(model::ToString(lock.origin), " lock ", lock.id);
+  std::string out = Cat(model::ToString(lock.origin), " lock ", lock.id);
+  if (!lock.display_name.empty()) out += Cat(" held by ", lock.display_name);
+  if (!lock.reason.empty()) out += Cat(", reason: ", lock.reason);
+  return out;
 }
 
 absl::StatusOr<model::Lock> AcquireLock(Connection& conn, const model::WorkspaceKey& key,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "common/check.h"
 #include "common/status_macros.h"
 #include "storage/sqlite/internal/columns.h"
 #include "storage/sqlite/internal/locks.h"
@@ -244,9 +245,17 @@ absl::StatusOr<model::Workspace> GetWorkspace(Connection& conn, const model::Wor
 absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,
                              const model::WorkspaceSpec& spec, int64_t now) {
   TERRANE_ASSIGN_OR_RETURN(int64_t workspace_id, ResolveWorkspace(conn, key));
+  TERRANE_ASSIGN_OR_RETURN(std::optional<model::Workspace> before, FindWorkspace(conn, key));
+  TERRANE_CHECK(before.has_value());
+  model::WorkspaceStatus status = before->status;
+  bool applied = status == model::WorkspaceStatus::kActive ||
+                 status == model::WorkspaceStatus::kDrifted;
+  if (applied && model::ChangesRunInputs(before->spec, spec)) {
+    status = model::WorkspaceStatus::kApplyNeeded;
+  }
   TERRANE_ASSIGN_OR_RETURN(Statement update, Statement::Prepare(conn, R"sql(
       UPDATE workspaces SET name = ?, name_lower = ?, description = ?, provisioner = ?,
-                            settings_json = ?, updated = ?
+                            settings_json = ?, updated = ?, status = ?
       WHERE id = ?)sql"));
   TERRANE_RETURN_IF_ERROR(update.Bind(1, spec.name)
                               .Bind(2, absl::AsciiStrToLower(spec.name))
@@ -254,7 +263,8 @@ absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,
                               .Bind(4, spec.provisioner)
                               .Bind(5, ObjectToJson(spec.settings))
                               .Bind(6, now)
-                              .Bind(7, workspace_id)
+                              .Bind(7, model::ToString(status))
+                              .Bind(8, workspace_id)
                               .Run());
   return WriteChildren(conn, workspace_id, spec, now);
 }
