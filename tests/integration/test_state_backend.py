@@ -625,6 +625,27 @@ class SecretsNeverLoggedTest(StateTestCase):  # §10.13
                 self.assertNotIn(needle, text, f"{what} found in {where}")
 
 
+    def test_client_lock_id_cannot_forge_log_lines(self):
+        # Regression: the lock ID comes from the client and the force-unlock audit line logs
+        # it; an ID holding a newline used to start a line of the attacker's choosing.
+        ws = self.new_ws()
+        marker = "FORGED-" + uuid.uuid4().hex
+        forged_id = f"x\n2026-01-01T00:00:00.000Z info [auth] {marker}\r"
+        body = json.dumps({"ID": forged_id, "Operation": "OperationTypeApply", "Info": "",
+                           "Who": "a@b", "Version": "1.11.4",
+                           "Created": "2026-12-03T18:15:40Z", "Path": ""}).encode()
+        self.assertStatus(self.client.state("POST", lock_path(ws), body), 200)
+        self.assertStatus(self.client.state("DELETE", lock_path(ws), None), 200)
+        # The audit line is written (and flushed) before the response is sent.
+        with open(self.server.log_path, "rb") as f:
+            lines = f.read().decode("utf-8", "replace").splitlines()
+        audit = [l for l in lines if marker in l]
+        self.assertEqual(len(audit), 1, audit)
+        self.assertIn(f"workspace={ws} lock=x\\x0a2026-01-01T00:00:00.000Z info [auth] "
+                      f"{marker}\\x0d origin=backend", audit[0])
+        self.assertNotIn("\r", audit[0])
+
+
 class VersionsTest(StateTestCase):
 
     def test_versions_list_get_download(self):
