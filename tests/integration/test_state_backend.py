@@ -223,7 +223,22 @@ class ReadWriteTest(StateTestCase):
         self.assertStatus(self.client.put_state(ws, body), 200)
         r = self.client.state("DELETE", state_path(ws))
         self.assertGoaError(r, 405, "method_not_allowed")
+        self.assertEqual(r.headers.get("allow"), "GET, HEAD, LOCK, POST, PUT, UNLOCK")
         self.assertStored(ws, body)
+
+    def test_head_state_answers_like_get(self):
+        # Regression: the backend handler only knew GET, so the HEAD the router routes to it
+        # (and advertises in Allow) answered 405.
+        ws = self.new_ws()
+        r = self.client.state("HEAD", state_path(ws))
+        self.assertStatus(r, 404)
+        body = state_doc(1, lineage(), managed=1)
+        self.assertStatus(self.client.put_state(ws, body), 200)
+        r = self.client.state("HEAD", state_path(ws))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.raw, b"")
+        self.assertEqual(r.headers.get("content-length"), str(len(body)))
+        self.assertStatus(self.client.state("HEAD", state_path(ws), password="wrong"), 401)
 
     def test_status_follows_managed_resources(self):
         ws = self.new_ws()
