@@ -711,6 +711,41 @@ class VersionsTest(StateTestCase):
             self.assertStatus(r, 200)
             self.assertEqual(r.raw, body)
 
+    def test_data_listing_honours_its_filters(self):  # iacm-api.md §5.5
+        # Regression: GET W/{ws}/data ignored data_type and the other filters, so a client
+        # asking for plans (plan_human) was handed the raw state rows.
+        ws = self.new_ws()
+        for serial in (1, 2):
+            self.assertStatus(self.client.put_state(ws, state_doc(serial, "lin-data")), 200)
+        base = ws_path(ws) + "/data"
+        all_rows = self.client.api("GET", base)
+        self.assertStatus(all_rows, 200)
+        self.assertEqual([v["serial"] for v in all_rows.body], [2, 1])
+        for query in ("data_type=state_raw", "provisioner_type=tf",
+                      "data_type=plan_human,state_raw", "data_type=plan_human&data_type=state_raw",
+                      "data_type=state_raw&provisioner_type=tf&pipeline_execution_id="):
+            with self.subTest(query=query):
+                r = self.client.api("GET", f"{base}?{query}")
+                self.assertStatus(r, 200)
+                self.assertEqual(r.body, all_rows.body)
+                self.assertEqual(r.headers.get("x-total-items"), "2")
+        for query in ("data_type=plan_human", "data_type=plan_human,cost_diff",
+                      "provisioner_type=awscdk", "data_type=state_raw&provisioner_type=awscdk", "pipeline_execution_id=exec1",
+                      "pipeline_stage_id=s1"):
+            with self.subTest(query=query):
+                r = self.client.api("GET", f"{base}?{query}")
+                self.assertStatus(r, 200)
+                self.assertEqual(r.body, [])
+                self.assertEqual(r.headers.get("x-total-items"), "0")
+                self.assertEqual(r.headers.get("x-total-pages"), "0")
+        self.assertGoaError(self.client.api("GET", f"{base}?data_type=bogus"), 400,
+                            "bad_request", "data_type", "bogus")
+        self.assertGoaError(self.client.api("GET", f"{base}?provisioner_type=pulumi"), 400,
+                            "bad_request", "provisioner_type")
+        # state-versions is the state history itself and takes no such filter.
+        r = self.client.api("GET", ws_path(ws) + "/state-versions?data_type=plan_human")
+        self.assertEqual([v["serial"] for v in r.body], [2, 1])
+
     def test_rollback(self):  # §10.12 and iacm-api.md §5.5
         ws = self.new_ws()
         lin = lineage()
