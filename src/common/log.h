@@ -1,6 +1,8 @@
 // The logging facade: one spdlog logger per module, structured key=value fields.
 // Never pass state bodies, API keys, Authorization headers, LockInfo `Who` or variable
-// values to a log call. Thread-safe.
+// values to a log call. Control characters in a message (a client-chosen lock ID holding a
+// newline, say) are written as \xNN, so one call is always one line and a client cannot forge
+// log lines. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -12,6 +14,9 @@ namespace terrane::log {
 
 // Returns the logger for `module` ("http", "storage", ...), creating it on first use.
 std::shared_ptr<spdlog::logger> Get(std::string_view module);
+
+// The line format of every logger: UTC time, level, [module], escaped message.
+std::unique_ptr<spdlog::formatter> MakeFormatter();
 
 // Sets the level of every logger ("debug", "info", "warn", "error").
 void SetLevel(std::string_view level);

@@ -36,6 +36,18 @@ TEST(ParseObjectTest, RefusesDeepNesting) {
   EXPECT_FALSE(ParseObject(deep).ok());
 }
 
+// Regression: 1e999 parsed as infinity was stored, and the workspace then answered 500 forever.
+TEST(ParseObjectTest, RejectsNumbersTooLargeForADouble) {
+  EXPECT_EQ(ParseObject(R"({"budget":1e999})").status().message(),
+            "field 'budget' in request body is a number too large to store; use a smaller one");
+  EXPECT_EQ(ParseObject(R"({"p":{"plan":[1,-1e400]}})").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(ParseObject(R"({"p":{"plan":[1,-1e400]}})").status().message().find("'p.plan[1]'"),
+            std::string::npos);
+  EXPECT_FALSE(ParseObject("{\"n\":1" + std::string(400, '0') + "}").ok());
+  EXPECT_TRUE(ParseObject(R"({"budget":1.7e308,"small":-1e-400})").ok());
+}
+
 TEST(ParseTagsTest, ObjectForm) {
   auto tags = ParseTags(json::parse(R"({"team":"platform","env":""})"), "tags");
   ASSERT_TRUE(tags.ok()) << tags.status();

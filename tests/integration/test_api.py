@@ -414,6 +414,26 @@ class WorkspaceCreateTest(ServerTestCase):
                 r = self.client.api("POST", ws_base(), raw)
                 self.assertGoaError(r, 400, "bad_request")
 
+    def test_number_too_large_is_400_not_a_broken_workspace(self):
+        # Regression: 1e999 was stored as infinity and every later GET of the workspace (and of
+        # the org) answered 500. Now refused up front, in nested settings too, on POST and PUT.
+        for ident, extra in (("inf1", '"budget":1e999'),
+                             ("inf2", '"default_pipelines":{"plan":{"x":-1e400}}')):
+            with self.subTest(extra=extra):
+                raw = ('{"identifier":"%s","name":"n","provisioner":"terraform",%s}'
+                       % (ident, extra))
+                self.assertGoaError(self.client.api("POST", ws_base(), raw), 400,
+                                    "bad_request", "too large")
+                self.assertGoaError(self.client.api("GET", ws_path(ident)), 404, "not_found")
+        self.client.create_workspace("inf3", budget=12.5)
+        r = self.client.api("PUT", ws_path("inf3"),
+                            '{"name":"n","provisioner":"terraform","budget":1e999}')
+        self.assertGoaError(r, 400, "bad_request", "budget")
+        self.assertEqual(self.client.get_workspace("inf3")["budget"], 12.5)
+        r = self.client.api("POST", "/v1/orgs", '{"org":{"identifier":"inforg","name":"x",'
+                                                '"tags":{},"extra":1e999}}')
+        self.assertGoaError(r, 400, "bad_request", "org.extra")
+
     def test_gateway_alias(self):
         body = {"identifier": "viagw", "name": "viagw", "provisioner": "terraform"}
         r = self.client.api("POST", ws_base(prefix="/gateway/iacm/api"), body)

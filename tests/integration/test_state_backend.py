@@ -223,7 +223,22 @@ class ReadWriteTest(StateTestCase):
         self.assertStatus(self.client.put_state(ws, body), 200)
         r = self.client.state("DELETE", state_path(ws))
         self.assertGoaError(r, 405, "method_not_allowed")
+        self.assertEqual(r.headers.get("allow"), "GET, HEAD, LOCK, POST, PUT, UNLOCK")
         self.assertStored(ws, body)
+
+    def test_head_state_answers_like_get(self):
+        # Regression: the backend handler only knew GET, so the HEAD the router routes to it
+        # (and advertises in Allow) answered 405.
+        ws = self.new_ws()
+        r = self.client.state("HEAD", state_path(ws))
+        self.assertStatus(r, 404)
+        body = state_doc(1, lineage(), managed=1)
+        self.assertStatus(self.client.put_state(ws, body), 200)
+        r = self.client.state("HEAD", state_path(ws))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.raw, b"")
+        self.assertEqual(r.headers.get("content-length"), str(len(body)))
+        self.assertStatus(self.client.state("HEAD", state_path(ws), password="wrong"), 401)
 
     def test_status_follows_managed_resources(self):
         ws = self.new_ws()
@@ -625,6 +640,27 @@ class SecretsNeverLoggedTest(StateTestCase):  # §10.13
                 self.assertNotIn(needle, text, f"{what} found in {where}")
 
 
+    def test_client_lock_id_cannot_forge_log_lines(self):
+        # Regression: the lock ID comes from the client and the force-unlock audit line logs
+        # it; an ID holding a newline used to start a line of the attacker's choosing.
+        ws = self.new_ws()
+        marker = "FORGED-" + uuid.uuid4().hex
+        forged_id = f"x\n2026-01-01T00:00:00.000Z info [auth] {marker}\r"
+        body = json.dumps({"ID": forged_id, "Operation": "OperationTypeApply", "Info": "",
+                           "Who": "a@b", "Version": "1.11.4",
+                           "Created": "2026-12-03T18:15:40Z", "Path": ""}).encode()
+        self.assertStatus(self.client.state("POST", lock_path(ws), body), 200)
+        self.assertStatus(self.client.state("DELETE", lock_path(ws), None), 200)
+        # The audit line is written (and flushed) before the response is sent.
+        with open(self.server.log_path, "rb") as f:
+            lines = f.read().decode("utf-8", "replace").splitlines()
+        audit = [l for l in lines if marker in l]
+        self.assertEqual(len(audit), 1, audit)
+        self.assertIn(f"workspace={ws} lock=x\\x0a2026-01-01T00:00:00.000Z info [auth] "
+                      f"{marker}\\x0d origin=backend", audit[0])
+        self.assertNotIn("\r", audit[0])
+
+
 class VersionsTest(StateTestCase):
 
     def test_versions_list_get_download(self):
@@ -674,6 +710,41 @@ class VersionsTest(StateTestCase):
             r = self.client.api("GET", ws_path(ws) + f"/state-versions/{v['id']}/download")
             self.assertStatus(r, 200)
             self.assertEqual(r.raw, body)
+
+    def test_data_listing_honours_its_filters(self):  # iacm-api.md §5.5
+        # Regression: GET W/{ws}/data ignored data_type and the other filters, so a client
+        # asking for plans (plan_human) was handed the raw state rows.
+        ws = self.new_ws()
+        for serial in (1, 2):
+            self.assertStatus(self.client.put_state(ws, state_doc(serial, "lin-data")), 200)
+        base = ws_path(ws) + "/data"
+        all_rows = self.client.api("GET", base)
+        self.assertStatus(all_rows, 200)
+        self.assertEqual([v["serial"] for v in all_rows.body], [2, 1])
+        for query in ("data_type=state_raw", "provisioner_type=tf",
+                      "data_type=plan_human,state_raw", "data_type=plan_human&data_type=state_raw",
+                      "data_type=state_raw&provisioner_type=tf&pipeline_execution_id="):
+            with self.subTest(query=query):
+                r = self.client.api("GET", f"{base}?{query}")
+                self.assertStatus(r, 200)
+                self.assertEqual(r.body, all_rows.body)
+                self.assertEqual(r.headers.get("x-total-items"), "2")
+        for query in ("data_type=plan_human", "data_type=plan_human,cost_diff",
+                      "provisioner_type=awscdk", "data_type=state_raw&provisioner_type=awscdk", "pipeline_execution_id=exec1",
+                      "pipeline_stage_id=s1"):
+            with self.subTest(query=query):
+                r = self.client.api("GET", f"{base}?{query}")
+                self.assertStatus(r, 200)
+                self.assertEqual(r.body, [])
+                self.assertEqual(r.headers.get("x-total-items"), "0")
+                self.assertEqual(r.headers.get("x-total-pages"), "0")
+        self.assertGoaError(self.client.api("GET", f"{base}?data_type=bogus"), 400,
+                            "bad_request", "data_type", "bogus")
+        self.assertGoaError(self.client.api("GET", f"{base}?provisioner_type=pulumi"), 400,
+                            "bad_request", "provisioner_type")
+        # state-versions is the state history itself and takes no such filter.
+        r = self.client.api("GET", ws_path(ws) + "/state-versions?data_type=plan_human")
+        self.assertEqual([v["serial"] for v in r.body], [2, 1])
 
     def test_rollback(self):  # §10.12 and iacm-api.md §5.5
         ws = self.new_ws()

@@ -82,13 +82,16 @@ absl::StatusOr<Response> Handle(const ApiDeps& d, Request& req, const PathParams
       TERRANE_RETURN_IF_ERROR(service::UnlockState(d.store, key, req.body, who));
       return EmptyResponse(200);
     }
-    if (m == "GET" && !lock_route) return ReadState(d, req, key);
+    // The router serves HEAD with the GET handler; the server drops the body.
+    if ((m == "GET" || m == "HEAD") && !lock_route) return ReadState(d, req, key);
     if ((m == "POST" || m == "PUT") && !lock_route) return WriteStateBody(d, req, key, who);
     TERRANE_RETURN_IF_ERROR(d.store.GetWorkspace(key).status());
-    return GoaError(405, "method_not_allowed",
-                    "the terraform state cannot be deleted through the backend; run a destroy "
-                    "and delete the workspace instead",
-                    req.request_id);
+    Response refused = GoaError(405, "method_not_allowed",
+                                "the terraform state cannot be deleted through the backend; run a "
+                                "destroy and delete the workspace instead",
+                                req.request_id);
+    refused.headers.emplace_back("Allow", "GET, HEAD, LOCK, POST, PUT, UNLOCK");
+    return refused;
   };
   return BackendResult(run(), req, key);
 }

@@ -1,5 +1,6 @@
 #include "model/internal/json_util.h"
 
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -15,6 +16,25 @@ namespace {
 
 // Request bodies are small documents; deeper nesting is not a workspace, org or lock.
 constexpr size_t kMaxBodyDepth = 64;
+
+// Boost.JSON reads a number too large for a double (1e999) as infinity. Such a value cannot be
+// written back as JSON, so a stored one would make its record unreadable. Returns the path of
+// the first one, e.g. "default_pipelines.plan.x" or "variable_sets[2]".
+std::optional<std::string> NonFinitePath(const json::value& v, const std::string& path) {
+  if (const double* d = v.if_double()) {
+    if (!std::isfinite(*d)) return path.empty() ? std::string("(the body)") : path;
+  } else if (const json::object* obj = v.if_object()) {
+    for (const auto& [key, item] : *obj) {
+      std::string child = path.empty() ? std::string(key) : Cat(path, ".", std::string_view(key));
+      if (auto found = NonFinitePath(item, child)) return found;
+    }
+  } else if (const json::array* arr = v.if_array()) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      if (auto found = NonFinitePath((*arr)[i], Cat(path, "[", i, "]"))) return found;
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -70,6 +90,10 @@ absl::StatusOr<json::object> ParseObject(std::string_view body, std::string_view
   json::object* obj = root.if_object();
   if (obj == nullptr) {
     return absl::InvalidArgumentError(Cat(what, " must be a JSON object, got ", TypeName(root)));
+  }
+  if (std::optional<std::string> path = NonFinitePath(root, "")) {
+    return absl::InvalidArgumentError(
+        Cat("field '", *path, "' in ", what, " is a number too large to store; use a smaller one"));
   }
   return std::move(*obj);
 }
