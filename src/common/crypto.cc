@@ -83,16 +83,16 @@ absl::StatusOr<std::string> Seal(const MasterKey& key, std::string_view plaintex
   }
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  bool ok = ctx != nullptr &&
-            EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) ==
-                1 &&
-            EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),
-                              static_cast<int>(plaintext.size())) == 1 &&
-            static_cast<size_t>(len) == plaintext.size() &&
-            EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 && len == 0 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize),
-                                body + plaintext.size()) == 1;
+  bool ok =
+      ctx != nullptr &&
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),
+                        static_cast<int>(plaintext.size())) == 1 &&
+      static_cast<size_t>(len) == plaintext.size() &&
+      EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 && len == 0 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize),
+                          body + plaintext.size()) == 1;
   if (!ok) return absl::InternalError("seal: AES-256-GCM encryption failed in OpenSSL");
   return out;
 }
@@ -104,8 +104,9 @@ absl::StatusOr<std::string> Open(const MasterKey& key, std::string_view sealed,
                                             " bytes, at least ", kSealOverhead, " expected"));
   }
   if (static_cast<unsigned char>(sealed[0]) != kSealVersion) {
-    return absl::DataLossError(absl::StrCat("stored secret has unknown format version ",
-                                            static_cast<int>(static_cast<unsigned char>(sealed[0]))));
+    return absl::DataLossError(
+        absl::StrCat("stored secret has unknown format version ",
+                     static_cast<int>(static_cast<unsigned char>(sealed[0]))));
   }
   const unsigned char* nonce = Bytes(sealed) + 1;
   const unsigned char* body = nonce + kNonceSize;
@@ -116,13 +117,12 @@ absl::StatusOr<std::string> Open(const MasterKey& key, std::string_view sealed,
   std::string out(body_size, '\0');
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  bool ok = ctx != nullptr &&
-            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) ==
-                1 &&
-            EVP_DecryptUpdate(ctx.get(), Bytes(out), &len, body, static_cast<int>(body_size)) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize), tag) ==
-                1;
+  bool ok =
+      ctx != nullptr &&
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), Bytes(out), &len, body, static_cast<int>(body_size)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize), tag) == 1;
   if (!ok) return absl::InternalError("open: AES-256-GCM decryption failed in OpenSSL");
   // Final verifies the tag; on failure the partial plaintext is wiped, never returned.
   int final_len = 0;

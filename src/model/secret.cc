@@ -34,9 +34,9 @@ absl::Status CheckScopeField(const json::object& obj, std::string_view key,
                            internal::OptionalString(obj, key, field));
   if (!given.has_value() || *given == expected) return absl::OkStatus();
   if (expected.empty()) {
-    return absl::InvalidArgumentError(internal::Cat(
-        "field '", field, "' (", Quote(*given), ") must be absent at this scope; use the ", key,
-        " path to create the secret there"));
+    return absl::InvalidArgumentError(internal::Cat("field '", field, "' (", Quote(*given),
+                                                    ") must be absent at this scope; use the ", key,
+                                                    " path to create the secret there"));
   }
   return absl::InvalidArgumentError(internal::Cat("field '", field, "' (", Quote(*given),
                                                   ") must equal the ", key, " in the path (",
@@ -60,8 +60,7 @@ absl::Status ParseMetadata(const json::object& obj, Secret& out) {
 }
 
 // `spec`: type and value_type must be the supported ones; the value is returned when present.
-absl::StatusOr<std::optional<std::string>> ParseSpec(const json::object& obj,
-                                                     bool value_required) {
+absl::StatusOr<std::optional<std::string>> ParseSpec(const json::object& obj, bool value_required) {
   const json::value* v = Find(obj, "spec");
   if (v == nullptr) return internal::Missing("secret.spec");
   const json::object* spec = v->if_object();
@@ -69,13 +68,12 @@ absl::StatusOr<std::optional<std::string>> ParseSpec(const json::object& obj,
   TERRANE_ASSIGN_OR_RETURN(std::string type,
                            internal::RequiredString(*spec, "type", "secret.spec.type"));
   if (type != kSecretTypeText) {
-    return absl::InvalidArgumentError(
-        internal::Cat("field 'secret.spec.type' must be \"", kSecretTypeText, "\", got ",
-                      Quote(type), ": Terrane stores text secrets only"));
+    return absl::InvalidArgumentError(internal::Cat("field 'secret.spec.type' must be \"",
+                                                    kSecretTypeText, "\", got ", Quote(type),
+                                                    ": Terrane stores text secrets only"));
   }
-  TERRANE_ASSIGN_OR_RETURN(
-      std::string value_type,
-      internal::RequiredString(*spec, "value_type", "secret.spec.value_type"));
+  TERRANE_ASSIGN_OR_RETURN(std::string value_type,
+                           internal::RequiredString(*spec, "value_type", "secret.spec.value_type"));
   if (value_type != kSecretValueInline) {
     return absl::InvalidArgumentError(internal::Cat(
         "field 'secret.spec.value_type' must be \"", kSecretValueInline, "\", got ",

@@ -100,9 +100,8 @@ TEST(ParseSecretCreateTest, ValueIsNeverQuotedInErrors) {
                   R"("value_type":"Inline","value":")" +
                   big + "\"}}}");
   EXPECT_EQ(message, "field 'secret.spec.value' has 65537 bytes; at most 65536 are accepted");
-  message = CreateError(
-      R"({"secret":{"identifier":"x","name":"n","spec":{"type":"SecretText",)"
-      R"("value_type":"Inline","value":["hidden-in-array"]}}})");
+  message = CreateError(R"({"secret":{"identifier":"x","name":"n","spec":{"type":"SecretText",)"
+                        R"("value_type":"Inline","value":["hidden-in-array"]}}})");
   EXPECT_EQ(message, "field 'secret.spec.value' must be a string, got an array");
 }
 
@@ -187,9 +186,8 @@ TEST(ParseSecretReferenceTest, ThreeScopes) {
 
 TEST(ParseSecretReferenceTest, MalformedReferencesAreQuoted) {
   WorkspaceKey ws{.account = "acct", .org = "eng", .project = "web", .identifier = "net"};
-  for (const char* ref :
-       {"", "org.", "account.", "project.x", "a.b", "org.a.b", "9lives", "org", "my-secret",
-        "account.org", " x"}) {
+  for (const char* ref : {"", "org.", "account.", "project.x", "a.b", "org.a.b", "9lives", "org",
+                          "my-secret", "account.org", " x"}) {
     SCOPED_TRACE(ref);
     absl::StatusOr<SecretKey> key = ParseSecretReference(ref, ws);
     ASSERT_FALSE(key.ok());

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/clock.h"
@@ -10,6 +11,7 @@
 #include "http/handlers/api.h"
 #include "http/server.h"
 #include "server/data_dir.h"
+#include "server/master_key.h"
 #include "service/auth.h"
 #include "service/bootstrap.h"
 
@@ -30,6 +32,27 @@ bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port)
   return true;
 }
 
+namespace {
+
+// The master key from the configured source; says so when a new key file was written.
+absl::StatusOr<LoadedMasterKey> LoadServeMasterKey(const ServeOptions& options) {
+  const char* env_key = std::getenv(kMasterKeyEnv);
+  absl::StatusOr<LoadedMasterKey> loaded = LoadMasterKey(
+      {.key_file = options.master_key_file,
+       .env_value = env_key != nullptr ? std::optional<std::string>(env_key) : std::nullopt,
+       .data_dir = options.data_dir});
+  if (!loaded.ok()) return loaded;
+  if (loaded->created) {
+    std::cout << "created the secret store's master key " << loaded->origin
+              << " (mode 0600): back it up; stored secrets cannot be decrypted without it"
+              << std::endl;
+  }
+  TERRANE_LOG(info, "server", "master key from {}", loaded->origin);
+  return loaded;
+}
+
+}  // namespace
+
 int RunServe(const ServeOptions& options) {
   log::SetLevel(options.log_level);
   std::string host;
@@ -42,6 +65,11 @@ int RunServe(const ServeOptions& options) {
   absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenDataDir(options.data_dir);
   if (!store.ok()) {
     std::cerr << "terrane: " << store.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<LoadedMasterKey> master_key = LoadServeMasterKey(options);
+  if (!master_key.ok()) {
+    std::cerr << "terrane: " << master_key.status().message() << "\n";
     return 1;
   }
   absl::StatusOr<std::optional<std::string>> key =
@@ -66,8 +94,11 @@ int RunServe(const ServeOptions& options) {
 
   service::Authenticator auth(**store);
   http::Router router;
-  http::ApiDeps deps{
-      .store = **store, .clock = clock, .auth = auth, .max_state_bytes = options.max_state_bytes};
+  http::ApiDeps deps{.store = **store,
+                     .clock = clock,
+                     .auth = auth,
+                     .master_key = master_key->key,
+                     .max_state_bytes = options.max_state_bytes};
   http::RegisterApiRoutes(router, deps);
   http::Server server(http::ServerOptions{.host = host, .port = port, .threads = options.threads},
                       router);

@@ -27,10 +27,10 @@ absl::Status CheckVariables(storage::Store& store, const model::WorkspaceKey& wo
     }
     absl::Status found = store.GetSecret(*key).status();
     if (absl::IsNotFound(found)) {
-      return absl::InvalidArgumentError(Cat(
-          "variable '", variable, "' refers to secret '", var.value, "', but ",
-          model::DescribeSecretScope(*key), " has no secret '", key->identifier,
-          "': create it first (", CreateHint(*key), ") or correct the reference"));
+      return absl::InvalidArgumentError(
+          Cat("variable '", variable, "' refers to secret '", var.value, "', but ",
+              model::DescribeSecretScope(*key), " has no secret '", key->identifier,
+              "': create it first (", CreateHint(*key), ") or correct the reference"));
     }
     TERRANE_RETURN_IF_ERROR(found);
   }
@@ -57,8 +57,7 @@ std::string SecretBinding(const model::SecretKey& key) {
 
 absl::Status CreateSecret(storage::Store& store, const MasterKey& master_key,
                           const model::Secret& secret, std::string_view value) {
-  TERRANE_ASSIGN_OR_RETURN(std::string sealed,
-                           Seal(master_key, value, SecretBinding(secret.key)));
+  TERRANE_ASSIGN_OR_RETURN(std::string sealed, Seal(master_key, value, SecretBinding(secret.key)));
   return store.CreateSecret(secret, sealed);
 }
 
@@ -66,8 +65,7 @@ absl::StatusOr<model::Secret> UpdateSecret(storage::Store& store, const MasterKe
                                            const model::Secret& secret,
                                            const std::optional<std::string>& value) {
   if (!value.has_value()) return store.UpdateSecret(secret, std::nullopt);
-  TERRANE_ASSIGN_OR_RETURN(std::string sealed,
-                           Seal(master_key, *value, SecretBinding(secret.key)));
+  TERRANE_ASSIGN_OR_RETURN(std::string sealed, Seal(master_key, *value, SecretBinding(secret.key)));
   return store.UpdateSecret(secret, std::optional<std::string_view>(sealed));
 }
 
@@ -81,16 +79,16 @@ absl::StatusOr<std::map<std::string, std::string>> ResolveSecretReferences(
                              model::ParseSecretReference(reference, workspace));
     absl::StatusOr<storage::StoredSecret> stored = store.GetSecret(key);
     if (absl::IsNotFound(stored.status())) {
-      return absl::NotFoundError(Cat("secret reference '", reference,
-                                     "' not found: ", AsStd(stored.status().message())));
+      return absl::NotFoundError(
+          Cat("secret reference '", reference, "' not found: ", AsStd(stored.status().message())));
     }
     TERRANE_RETURN_IF_ERROR(stored.status());
     absl::StatusOr<std::string> plaintext =
         Open(master_key, stored->ciphertext, SecretBinding(key));
     if (!plaintext.ok()) {
-      return absl::Status(plaintext.status().code(),
-                          Cat("secret reference '", reference,
-                              "': ", AsStd(plaintext.status().message())));
+      return absl::Status(
+          plaintext.status().code(),
+          Cat("secret reference '", reference, "': ", AsStd(plaintext.status().message())));
     }
     out.emplace(reference, *std::move(plaintext));
   }

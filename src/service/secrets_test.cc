@@ -20,11 +20,12 @@ class SecretServiceTest : public StoreFixture {
                              Named({.account = "default", .org = "o", .identifier = "shared"}),
                              "org-value")
                     .ok());
-    ASSERT_TRUE(CreateSecret(*store_, key_,
-                             Named({.account = "default", .org = "o", .project = "p",
-                                    .identifier = "shared"}),
-                             "project-value")
-                    .ok());
+    ASSERT_TRUE(
+        CreateSecret(
+            *store_, key_,
+            Named({.account = "default", .org = "o", .project = "p", .identifier = "shared"}),
+            "project-value")
+            .ok());
   }
 
   static model::Secret Named(model::SecretKey key) {
@@ -45,8 +46,8 @@ class SecretServiceTest : public StoreFixture {
   }
 
   const MasterKey key_ = MasterKey::Generate();
-  const model::WorkspaceKey ws_{.account = "default", .org = "o", .project = "p",
-                                .identifier = "w"};
+  const model::WorkspaceKey ws_{
+      .account = "default", .org = "o", .project = "p", .identifier = "w"};
 };
 
 TEST_F(SecretServiceTest, ReferencesResolvePerScope) {
@@ -98,8 +99,7 @@ TEST_F(SecretServiceTest, ARowCopiedElsewhereDoesNotDecrypt) {
     EXPECT_EQ(ResolveSecretReferences(*store_, key_, ws_, {ref}).status().code(),
               absl::StatusCode::kDataLoss);
   }
-  EXPECT_EQ(ResolveSecretReferences(*store_, key_, ws_, {"shared"})->at("shared"),
-            "project-value");
+  EXPECT_EQ(ResolveSecretReferences(*store_, key_, ws_, {"shared"})->at("shared"), "project-value");
 }
 
 TEST_F(SecretServiceTest, UpdateKeepsOrReplacesTheValue) {
@@ -122,9 +122,9 @@ TEST_F(SecretServiceTest, BindingIsUnambiguous) {
 }
 
 TEST_F(SecretServiceTest, ValidationAcceptsKnownReferencesAndPlainStrings) {
-  EXPECT_TRUE(ValidateSecretReferences(*store_, ws_,
-                                       SpecWith(Vars("a", "shared", "secret"),
-                                                Vars("B", "account.shared", "secret")))
+  EXPECT_TRUE(ValidateSecretReferences(
+                  *store_, ws_,
+                  SpecWith(Vars("a", "shared", "secret"), Vars("B", "account.shared", "secret")))
                   .ok());
   // A plain string that looks malformed as a reference is just a string.
   EXPECT_TRUE(

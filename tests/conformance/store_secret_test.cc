@@ -18,7 +18,8 @@ model::SecretKey AccountSecret(std::string_view id) {
   return {.account = std::string(kAccount), .identifier = std::string(id)};
 }
 model::SecretKey OrgSecret(std::string_view id) {
-  return {.account = std::string(kAccount), .org = std::string(kOrg), .identifier = std::string(id)};
+  return {
+      .account = std::string(kAccount), .org = std::string(kOrg), .identifier = std::string(id)};
 }
 model::SecretKey ProjectSecret(std::string_view id, std::string_view project = kProject) {
   return {.account = std::string(kAccount),
@@ -65,9 +66,9 @@ TEST_P(StoreTest, SecretsWithOneIdentifierCoexistAtEveryScope) {
   ASSERT_OK(store().CreateSecret(at_org, Cipher("o")));
   ASSERT_OK(store().CreateSecret(at_project, Cipher("p")));
 
-  for (const auto& [want, cipher] : {std::pair{at_account, Cipher("a")},
-                                     std::pair{at_org, Cipher("o")},
-                                     std::pair{at_project, Cipher("p")}}) {
+  for (const auto& [want, cipher] :
+       {std::pair{at_account, Cipher("a")}, std::pair{at_org, Cipher("o")},
+        std::pair{at_project, Cipher("p")}}) {
     SCOPED_TRACE(want.name);
     ASSERT_OK_AND_ASSIGN(StoredSecret got, store().GetSecret(want.key));
     ExpectSameMetadata(got.secret, want);
@@ -220,8 +221,7 @@ TEST_P(StoreTest, SealedValueSurvivesReopenAndOnlyOpensWhereItWasStored) {
   EXPECT_EQ(got.ciphertext, sealed);
   ASSERT_OK_AND_ASSIGN(std::string plaintext, Open(key, got.ciphertext, aad));
   EXPECT_EQ(plaintext, "p@ss\nword");
-  EXPECT_EQ(Open(key, got.ciphertext, "acct/org/other/db").status().code(),
-            StatusCode::kDataLoss);
+  EXPECT_EQ(Open(key, got.ciphertext, "acct/org/other/db").status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(Open(MasterKey::Generate(), got.ciphertext, aad).status().code(),
             StatusCode::kDataLoss);
   EXPECT_EQ(backend().QueryInt("SELECT COUNT(*) FROM secrets WHERE instr(ciphertext, "

@@ -59,8 +59,8 @@ absl::StatusOr<model::Secret> SecretFromRow(const Statement& row, std::string_vi
 }
 
 absl::Status NotFound(const model::SecretKey& key) {
-  return absl::NotFoundError(Cat("secret '", key.identifier, "' not found in ",
-                                 model::DescribeSecretScope(key)));
+  return absl::NotFoundError(
+      Cat("secret '", key.identifier, "' not found in ", model::DescribeSecretScope(key)));
 }
 
 struct Found {
@@ -74,9 +74,9 @@ absl::StatusOr<std::optional<Found>> FindIn(Connection& conn, const model::Secre
                                             const ScopeIds& ids, bool with_ciphertext) {
   TERRANE_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(conn, Cat("SELECT ", kColumns, ", id",
-                                   with_ciphertext ? ", ciphertext" : "", " FROM secrets WHERE ",
-                                   kInScope, " AND identifier = ?4")));
+      Statement::Prepare(conn,
+                         Cat("SELECT ", kColumns, ", id", with_ciphertext ? ", ciphertext" : "",
+                             " FROM secrets WHERE ", kInScope, " AND identifier = ?4")));
   stmt.Bind(1, key.account).Bind(2, ids.org_id).Bind(3, ids.project_id).Bind(4, key.identifier);
   TERRANE_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<Found>();
@@ -105,8 +105,8 @@ absl::Status CreateSecret(Connection& conn, const model::Secret& secret,
   TERRANE_ASSIGN_OR_RETURN(std::optional<Found> existing,
                            FindIn(conn, key, ids, /*with_ciphertext=*/false));
   if (existing.has_value()) {
-    return absl::AlreadyExistsError(Cat("secret '", key.identifier, "' already exists in ",
-                                        model::DescribeSecretScope(key)));
+    return absl::AlreadyExistsError(
+        Cat("secret '", key.identifier, "' already exists in ", model::DescribeSecretScope(key)));
   }
   TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
       INSERT INTO secrets(account_id, org_id, project_id, identifier, name, description,
@@ -136,9 +136,9 @@ absl::StatusOr<std::vector<model::Secret>> ListSecrets(Connection& conn, std::st
                                                        std::string_view org,
                                                        std::string_view project) {
   TERRANE_ASSIGN_OR_RETURN(ScopeIds ids, ResolveScope(conn, account, org, project));
-  TERRANE_ASSIGN_OR_RETURN(
-      Statement stmt, Statement::Prepare(conn, Cat("SELECT ", kColumns, " FROM secrets WHERE ",
-                                                   kInScope, " ORDER BY identifier")));
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt,
+                           Statement::Prepare(conn, Cat("SELECT ", kColumns, " FROM secrets WHERE ",
+                                                        kInScope, " ORDER BY identifier")));
   stmt.Bind(1, account).Bind(2, ids.org_id).Bind(3, ids.project_id);
   std::vector<model::Secret> out;
   while (true) {
