@@ -79,7 +79,7 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(RawInt("PRAGMA user_version"), 2);
+  EXPECT_EQ(RawInt("PRAGMA user_version"), sqlite::internal::LatestSchemaVersion());
   model::Secret secret{.key = {.account = "acct", .identifier = "tok"}, .name = "tok"};
   ASSERT_TRUE((*store)->CreateSecret(secret, std::string(29, 'c')).ok());
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM secrets WHERE account_id = 'acct'"), 1);
