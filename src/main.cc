@@ -21,6 +21,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--data-dir", serve.data_dir, "Directory holding the database")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--master-key-file", serve.master_key_file,
+                   "File holding the secret store's master key (base64 of 32 bytes, mode 0600); "
+                   "default: $TERRANE_MASTER_KEY, else DATA_DIR/master.key (created if missing)");
+  serve_cmd
       ->add_option("--max-state-bytes", serve.max_state_bytes,
                    "Largest accepted state body; larger writes get 413")
       ->capture_default_str()

@@ -2,9 +2,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
+#include <cstring>
+#include <memory>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/check.h"
 
 namespace terrane {
@@ -17,7 +21,117 @@ std::string Digest(const EVP_MD* md, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
+constexpr size_t kNonceSize = 12;
+constexpr size_t kTagSize = 16;
+static_assert(kSealOverhead == 1 + kNonceSize + kTagSize);
+
+struct CipherCtxFree {
+  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+unsigned char* Bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+
+// The one message for every authentication failure: which of key, aad or bytes is wrong cannot
+// be told apart, and saying more would help an attacker.
+absl::Status NotAuthentic() {
+  return absl::DataLossError(
+      "stored secret does not decrypt: the master key differs from the one that encrypted it, "
+      "or the stored bytes were changed or moved");
+}
+
 }  // namespace
+
+MasterKey::MasterKey(std::string_view bytes) {
+  TERRANE_CHECK(bytes.size() == kSize);
+  std::memcpy(bytes_, bytes.data(), kSize);
+}
+
+MasterKey::~MasterKey() { OPENSSL_cleanse(bytes_, kSize); }
+
+absl::StatusOr<MasterKey> MasterKey::FromBytes(std::string_view bytes) {
+  if (bytes.size() != kSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a master key must be ", kSize, " bytes, got ", bytes.size()));
+  }
+  return MasterKey(bytes);
+}
+
+MasterKey MasterKey::Generate() {
+  std::string bytes(kSize, '\0');
+  TERRANE_CHECK(RAND_bytes(Bytes(bytes), static_cast<int>(kSize)) == 1);
+  MasterKey key(bytes);
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  return key;
+}
+
+std::string MasterKey::ToBase64() const {
+  return Base64Encode(std::string_view(reinterpret_cast<const char*>(bytes_), kSize));
+}
+
+absl::StatusOr<std::string> Seal(const MasterKey& key, std::string_view plaintext,
+                                 std::string_view aad) {
+  std::string out(kSealOverhead + plaintext.size(), '\0');
+  out[0] = static_cast<char>(kSealVersion);
+  unsigned char* nonce = Bytes(out) + 1;
+  unsigned char* body = nonce + kNonceSize;
+  if (RAND_bytes(nonce, static_cast<int>(kNonceSize)) != 1) {
+    return absl::InternalError("seal: the random number generator failed");
+  }
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  bool ok =
+      ctx != nullptr &&
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),
+                        static_cast<int>(plaintext.size())) == 1 &&
+      static_cast<size_t>(len) == plaintext.size() &&
+      EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 && len == 0 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize),
+                          body + plaintext.size()) == 1;
+  if (!ok) return absl::InternalError("seal: AES-256-GCM encryption failed in OpenSSL");
+  return out;
+}
+
+absl::StatusOr<std::string> Open(const MasterKey& key, std::string_view sealed,
+                                 std::string_view aad) {
+  if (sealed.size() < kSealOverhead) {
+    return absl::DataLossError(absl::StrCat("stored secret is truncated: ", sealed.size(),
+                                            " bytes, at least ", kSealOverhead, " expected"));
+  }
+  if (static_cast<unsigned char>(sealed[0]) != kSealVersion) {
+    return absl::DataLossError(
+        absl::StrCat("stored secret has unknown format version ",
+                     static_cast<int>(static_cast<unsigned char>(sealed[0]))));
+  }
+  const unsigned char* nonce = Bytes(sealed) + 1;
+  const unsigned char* body = nonce + kNonceSize;
+  const size_t body_size = sealed.size() - kSealOverhead;
+  // GCM wants a writable tag buffer.
+  unsigned char tag[kTagSize];
+  std::memcpy(tag, body + body_size, kTagSize);
+  std::string out(body_size, '\0');
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  bool ok =
+      ctx != nullptr &&
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), Bytes(out), &len, body, static_cast<int>(body_size)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize), tag) == 1;
+  if (!ok) return absl::InternalError("open: AES-256-GCM decryption failed in OpenSSL");
+  // Final verifies the tag; on failure the partial plaintext is wiped, never returned.
+  int final_len = 0;
+  if (EVP_DecryptFinal_ex(ctx.get(), Bytes(out) + len, &final_len) != 1) {
+    OPENSSL_cleanse(out.data(), out.size());
+    return NotAuthentic();
+  }
+  return out;
+}
 
 std::string HexEncode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "common/random.h"
 
 namespace terrane {
@@ -36,6 +38,122 @@ TEST(RandomTest, UuidShape) {
   EXPECT_EQ(u[14], '4');
   EXPECT_NE(RandomUuid(), u);
   EXPECT_EQ(RandomHex(16).size(), 32u);
+}
+
+MasterKey KeyOf(char fill) { return MasterKey::FromBytes(std::string(32, fill)).value(); }
+
+TEST(SealTest, RoundTripAddsVersionNonceAndTag) {
+  MasterKey key = KeyOf('k');
+  absl::StatusOr<std::string> sealed = Seal(key, "hunter2", "acct/org/proj/db_password");
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->size(), 1 + 12 + 7 + 16);
+  EXPECT_EQ(static_cast<unsigned char>((*sealed)[0]), kSealVersion);
+  EXPECT_EQ(sealed->find("hunter2"), std::string::npos);
+  absl::StatusOr<std::string> opened = Open(key, *sealed, "acct/org/proj/db_password");
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, "hunter2");
+}
+
+TEST(SealTest, EveryCallUsesAFreshNonce) {
+  MasterKey key = KeyOf('k');
+  std::string a = Seal(key, "same", "aad").value();
+  std::string b = Seal(key, "same", "aad").value();
+  EXPECT_NE(a.substr(1, 12), b.substr(1, 12));
+  EXPECT_NE(a, b);
+}
+
+TEST(SealTest, EmptyPlaintextRoundTrips) {
+  MasterKey key = KeyOf('k');
+  std::string sealed = Seal(key, "", "aad").value();
+  EXPECT_EQ(sealed.size(), kSealOverhead);
+  absl::StatusOr<std::string> opened = Open(key, sealed, "aad");
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, "");
+}
+
+TEST(SealTest, BinaryPlaintextAndAadRoundTrip) {
+  MasterKey key = MasterKey::Generate();
+  std::string plaintext("\0\x01\xff line\nnext", 15);
+  std::string aad("a\0b", 3);
+  absl::StatusOr<std::string> opened = Open(key, Seal(key, plaintext, aad).value(), aad);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, plaintext);
+}
+
+// Flipping one bit anywhere (version, nonce, ciphertext, tag) must fail to open.
+TEST(SealTest, TamperingWithAnyPartFails) {
+  MasterKey key = KeyOf('k');
+  const std::string sealed = Seal(key, "top secret value", "aad").value();
+  struct Part {
+    const char* name;
+    size_t offset;
+  };
+  const Part parts[] = {{"version", 0},
+                        {"nonce start", 1},
+                        {"nonce end", 12},
+                        {"ciphertext start", 13},
+                        {"ciphertext end", sealed.size() - 17},
+                        {"tag start", sealed.size() - 16},
+                        {"tag end", sealed.size() - 1}};
+  for (const Part& part : parts) {
+    SCOPED_TRACE(part.name);
+    std::string bad = sealed;
+    bad[part.offset] = static_cast<char>(bad[part.offset] ^ 0x01);
+    absl::StatusOr<std::string> opened = Open(key, bad, "aad");
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss) << opened.status();
+  }
+}
+
+TEST(SealTest, TruncatedOrExtendedInputFails) {
+  MasterKey key = KeyOf('k');
+  const std::string sealed = Seal(key, "value", "aad").value();
+  for (size_t n : {size_t{0}, size_t{1}, size_t{13}, kSealOverhead - 1, sealed.size() - 1}) {
+    SCOPED_TRACE(n);
+    absl::StatusOr<std::string> opened = Open(key, sealed.substr(0, n), "aad");
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
+  }
+  EXPECT_EQ(Open(key, sealed + "x", "aad").status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST(SealTest, WrongKeyFails) {
+  const std::string sealed = Seal(KeyOf('k'), "value", "aad").value();
+  absl::StatusOr<std::string> opened = Open(KeyOf('j'), sealed, "aad");
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(opened.status().message().find("master key"), absl::string_view::npos);
+}
+
+TEST(SealTest, WrongAadFails) {
+  MasterKey key = KeyOf('k');
+  const std::string sealed = Seal(key, "value", "acct/org/proj/a").value();
+  for (const char* aad : {"acct/org/proj/b", "", "acct/org/proj/a "}) {
+    SCOPED_TRACE(aad);
+    EXPECT_EQ(Open(key, sealed, aad).status().code(), absl::StatusCode::kDataLoss);
+  }
+}
+
+TEST(MasterKeyTest, RejectsWrongLengthWithoutEchoingBytes) {
+  absl::StatusOr<MasterKey> key = MasterKey::FromBytes("short-key-bytes");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(key.status().message().find("got 15"), absl::string_view::npos);
+  EXPECT_EQ(key.status().message().find("short-key-bytes"), absl::string_view::npos);
+  EXPECT_FALSE(MasterKey::FromBytes(std::string(33, 'x')).ok());
+}
+
+TEST(MasterKeyTest, NeverPrintsItsBytes) {
+  MasterKey key = KeyOf('Q');
+  std::ostringstream os;
+  os << key;
+  EXPECT_EQ(os.str(), "MasterKey(***)");
+  EXPECT_EQ(key.ToBase64(), Base64Encode(std::string(32, 'Q')));
+}
+
+TEST(MasterKeyTest, GeneratedKeysDiffer) {
+  EXPECT_NE(MasterKey::Generate().ToBase64(), MasterKey::Generate().ToBase64());
+  EXPECT_EQ(Base64Decode(MasterKey::Generate().ToBase64())->size(), MasterKey::kSize);
 }
 
 }  // namespace

@@ -14,8 +14,10 @@
 #include "runner/job_runner.h"
 #include "runner/process.h"
 #include "server/data_dir.h"
+#include "server/master_key.h"
 #include "service/auth.h"
 #include "service/bootstrap.h"
+#include "service/secrets.h"
 
 namespace terrane::server {
 
@@ -34,6 +36,27 @@ bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port)
   return true;
 }
 
+namespace {
+
+// The master key from the configured source; says so when a new key file was written.
+absl::StatusOr<LoadedMasterKey> LoadServeMasterKey(const ServeOptions& options) {
+  const char* env_key = std::getenv(kMasterKeyEnv);
+  absl::StatusOr<LoadedMasterKey> loaded = LoadMasterKey(
+      {.key_file = options.master_key_file,
+       .env_value = env_key != nullptr ? std::optional<std::string>(env_key) : std::nullopt,
+       .data_dir = options.data_dir});
+  if (!loaded.ok()) return loaded;
+  if (loaded->created) {
+    std::cout << "created the secret store's master key " << loaded->origin
+              << " (mode 0600): back it up; stored secrets cannot be decrypted without it"
+              << std::endl;
+  }
+  TERRANE_LOG(info, "server", "master key from {}", loaded->origin);
+  return loaded;
+}
+
+}  // namespace
+
 int RunServe(const ServeOptions& options) {
   log::SetLevel(options.log_level);
   std::string host;
@@ -46,6 +69,11 @@ int RunServe(const ServeOptions& options) {
   absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenDataDir(options.data_dir);
   if (!store.ok()) {
     std::cerr << "terrane: " << store.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<LoadedMasterKey> master_key = LoadServeMasterKey(options);
+  if (!master_key.ok()) {
+    std::cerr << "terrane: " << master_key.status().message() << "\n";
     return 1;
   }
   absl::StatusOr<std::optional<std::string>> key =
@@ -80,10 +108,11 @@ int RunServe(const ServeOptions& options) {
       .max_concurrent = options.max_concurrent_runs};
   runner::PosixProcessLauncher launcher;
   runner::LogHub hub;
-  runner::SecretResolver secrets = [](const model::WorkspaceKey&,
-                                      const std::vector<std::string>& refs)
-      -> absl::StatusOr<std::map<std::string, std::string>> {
-    return absl::NotFoundError("secret '" + refs.front() + "' not found");
+  const MasterKey& key_for_runs = master_key->key;
+  runner::SecretResolver secrets = [&store = **store, &key_for_runs](
+                                       const model::WorkspaceKey& ws,
+                                       const std::vector<std::string>& refs) {
+    return service::ResolveSecretReferences(store, key_for_runs, ws, refs);
   };
   runner::RunExecutor executor(**store, clock, launcher, auth, hub, secrets, run_options);
   runner::JobRunner jobs(**store, clock, executor, hub, run_options);
@@ -91,6 +120,7 @@ int RunServe(const ServeOptions& options) {
   http::ApiDeps deps{.store = **store,
                      .clock = clock,
                      .auth = auth,
+                     .master_key = master_key->key,
                      .max_state_bytes = options.max_state_bytes,
                      .runner = &jobs};
   http::RegisterApiRoutes(router, deps);

@@ -1,5 +1,5 @@
-// The composition root of `terrane serve`: opens the data directory, builds Store →
-// Authenticator → Router → HTTP server, runs until SIGINT/SIGTERM and tears down in reverse.
+// The composition root of `terrane serve`: opens the data directory, loads the master key,
+// builds Store → Authenticator → Router → HTTP server, runs until SIGINT/SIGTERM and tears down in reverse.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,9 @@ namespace terrane::server {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
   std::string data_dir = "./data";
+  // The secret store's master key file; "" = $TERRANE_MASTER_KEY, else DATA_DIR/master.key
+  // (server/master_key.h).
+  std::string master_key_file;
   size_t max_state_bytes = size_t{512} << 20;
   int threads = 4;
   std::string log_level = "info";

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "model/lock.h"
 #include "model/run.h"
+#include "model/secret.h"
 #include "model/state.h"
 #include "model/tenancy.h"
 #include "model/workspace.h"
@@ -47,6 +48,13 @@ struct StateWriteResult {
 struct CurrentState {
   model::StateVersion version;
   std::string body;
+};
+
+// A secret as stored: its metadata and the sealed value (common/crypto.h Seal). The store never
+// sees plaintext.
+struct StoredSecret {
+  model::Secret secret;
+  std::string ciphertext;
 };
 
 struct DeleteCounts {
@@ -81,7 +89,8 @@ class Store {
   virtual absl::StatusOr<model::Org> GetOrg(std::string_view account, std::string_view org) = 0;
   // Ordered by identifier.
   virtual absl::StatusOr<std::vector<model::Org>> ListOrgs(std::string_view account) = 0;
-  // FailedPrecondition while the org holds projects.
+  // FailedPrecondition while the org holds projects. The org's own secrets are deleted with it,
+  // as Harness deletes a scope's entities with the scope.
   virtual absl::Status DeleteOrg(std::string_view account, std::string_view org) = 0;
 
   // NotFound when the org is unknown; AlreadyExists on a duplicate identifier.
@@ -90,7 +99,8 @@ class Store {
                                                     std::string_view project) = 0;
   virtual absl::StatusOr<std::vector<model::Project>> ListProjects(std::string_view account,
                                                                    std::string_view org) = 0;
-  // FailedPrecondition while the project holds workspaces.
+  // FailedPrecondition while the project holds workspaces. The project's secrets are deleted
+  // with it (no workspace can still refer to them: the project has none left).
   virtual absl::Status DeleteProject(std::string_view account, std::string_view org,
                                      std::string_view project) = 0;
 
@@ -122,6 +132,28 @@ class Store {
   // Returns the released lock, if there was one.
   virtual absl::StatusOr<std::optional<model::Lock>> ReleaseLock(
       const model::WorkspaceKey& key, const std::optional<std::string>& lock_id) = 0;
+
+  // ---- secrets ----
+  // A secret lives at account scope (org ""), org scope (project "") or project scope; the
+  // identifier is unique within its scope only. NotFound names the first missing level of the
+  // scope, or the secret.
+
+  // Stores `secret` (timestamps as given) with its sealed value. NotFound when the scope does
+  // not exist; AlreadyExists when the scope holds the identifier.
+  virtual absl::Status CreateSecret(const model::Secret& secret, std::string_view ciphertext) = 0;
+  virtual absl::StatusOr<StoredSecret> GetSecret(const model::SecretKey& key) = 0;
+  // The secrets of exactly this scope (not of the scopes below it), ordered by identifier;
+  // metadata only.
+  virtual absl::StatusOr<std::vector<model::Secret>> ListSecrets(std::string_view account,
+                                                                 std::string_view org,
+                                                                 std::string_view project) = 0;
+  // Replaces name, description, tags, type, value_type and `updated`; `created` is kept. A
+  // nullopt `ciphertext` keeps the stored value. Returns the secret as now stored.
+  virtual absl::StatusOr<model::Secret> UpdateSecret(
+      const model::Secret& secret, std::optional<std::string_view> ciphertext) = 0;
+  // Deletes the secret and returns its metadata. Workspace variables referring to it are not
+  // checked: they fail when resolved.
+  virtual absl::StatusOr<model::Secret> DeleteSecret(const model::SecretKey& key) = 0;
 
   // ---- state ----
   // Stores a new state version after checking, in the same transaction: the lock (while locked

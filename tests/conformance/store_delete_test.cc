@@ -30,8 +30,10 @@ TEST_P(StoreTest, DeleteIsRefusedWhileLocked) {
   absl::Status refused = store().DeleteWorkspace(Key("ws")).status();
   EXPECT_EQ(refused.code(), StatusCode::kAborted) << refused;
   EXPECT_EQ(LockPayload(refused), holder.info_json);
-  EXPECT_NE(refused.message().find("workspace 'ws' is locked (backend lock holder-id): unlock it "
-                                   "or wait for the operation to finish"),
+  EXPECT_NE(refused.message().find("workspace 'ws' is locked (backend lock holder-id held by "),
+            std::string::npos)
+      << refused;
+  EXPECT_NE(refused.message().find("): unlock it or wait for the operation to finish"),
             std::string::npos)
       << refused;
   ASSERT_OK(store().GetWorkspace(Key("ws")));

@@ -9,6 +9,7 @@ void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
     return Response{.body = R"({"status":"ok"})"};
   });
   handlers::RegisterTenancyRoutes(router, deps);
+  handlers::RegisterSecretRoutes(router, deps);
   // Harness serves the same API under /iacm/api and, through its gateway, /gateway/iacm/api:
   // both are routes here, never redirects.
   for (std::string_view prefix : {"/iacm/api", "/gateway/iacm/api"}) {

@@ -7,6 +7,7 @@
 namespace terrane::http::handlers {
 
 void RegisterTenancyRoutes(Router& router, const ApiDeps& deps);
+void RegisterSecretRoutes(Router& router, const ApiDeps& deps);
 void RegisterWorkspaceRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateBackendRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateVersionRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);

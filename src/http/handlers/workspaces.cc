@@ -12,6 +12,7 @@
 #include "http/handlers/common.h"
 #include "http/handlers/routes.h"
 #include "model/state.h"
+#include "service/secrets.h"
 #include "service/state.h"
 
 namespace terrane::http::handlers {
@@ -83,6 +84,7 @@ absl::StatusOr<Response> Create(const ApiDeps& d, Request& req, const PathParams
   TERRANE_ASSIGN_OR_RETURN(auto parsed, model::ParseWorkspaceCreate(req.body));
   model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
   key.identifier = parsed.first;
+  TERRANE_RETURN_IF_ERROR(service::ValidateSecretReferences(d.store, key, parsed.second));
   TERRANE_RETURN_IF_ERROR(d.store.CreateWorkspace(key, parsed.second, d.clock.NowMillis()));
   return JsonResponse(200, boost::json::object());
 }
@@ -101,6 +103,7 @@ absl::StatusOr<Response> Update(const ApiDeps& d, Request& req, const PathParams
   model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
   TERRANE_ASSIGN_OR_RETURN(model::WorkspaceSpec spec,
                            model::ParseWorkspaceUpdate(req.body, key.identifier));
+  TERRANE_RETURN_IF_ERROR(service::ValidateSecretReferences(d.store, key, spec));
   TERRANE_RETURN_IF_ERROR(d.store.UpdateWorkspace(key, spec, d.clock.NowMillis()));
   return JsonResponse(200, boost::json::object());
 }

@@ -9,6 +9,7 @@
 #include "storage/sqlite/internal/locks.h"
 #include "storage/sqlite/internal/runs.h"
 #include "storage/sqlite/internal/schema.h"
+#include "storage/sqlite/internal/secrets.h"
 #include "storage/sqlite/internal/states.h"
 #include "storage/sqlite/internal/strings.h"
 #include "storage/sqlite/internal/tenancy.h"
@@ -159,6 +160,37 @@ absl::StatusOr<std::optional<model::Lock>> SqliteStore::ReleaseLock(
   return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
     return internal::ReleaseLock(c, key, lock_id);
   });
+}
+
+absl::Status SqliteStore::CreateSecret(const model::Secret& secret, std::string_view ciphertext) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::CreateSecret(c, secret, ciphertext);
+  });
+}
+
+absl::StatusOr<StoredSecret> SqliteStore::GetSecret(const model::SecretKey& key) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead,
+                                  [&](Connection& c) { return internal::GetSecret(c, key); });
+}
+
+absl::StatusOr<std::vector<model::Secret>> SqliteStore::ListSecrets(std::string_view account,
+                                                                    std::string_view org,
+                                                                    std::string_view project) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
+    return internal::ListSecrets(c, account, org, project);
+  });
+}
+
+absl::StatusOr<model::Secret> SqliteStore::UpdateSecret(
+    const model::Secret& secret, std::optional<std::string_view> ciphertext) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::UpdateSecret(c, secret, ciphertext);
+  });
+}
+
+absl::StatusOr<model::Secret> SqliteStore::DeleteSecret(const model::SecretKey& key) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite,
+                                  [&](Connection& c) { return internal::DeleteSecret(c, key); });
 }
 
 absl::StatusOr<StateWriteResult> SqliteStore::PutState(const model::WorkspaceKey& key,

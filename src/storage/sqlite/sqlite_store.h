@@ -72,6 +72,16 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<model::Lock>> ReleaseLock(
       const model::WorkspaceKey& key, const std::optional<std::string>& lock_id) override;
 
+  // Store: secrets
+  absl::Status CreateSecret(const model::Secret& secret, std::string_view ciphertext) override;
+  absl::StatusOr<StoredSecret> GetSecret(const model::SecretKey& key) override;
+  absl::StatusOr<std::vector<model::Secret>> ListSecrets(std::string_view account,
+                                                         std::string_view org,
+                                                         std::string_view project) override;
+  absl::StatusOr<model::Secret> UpdateSecret(const model::Secret& secret,
+                                             std::optional<std::string_view> ciphertext) override;
+  absl::StatusOr<model::Secret> DeleteSecret(const model::SecretKey& key) override;
+
   // Store: state
   absl::StatusOr<StateWriteResult> PutState(const model::WorkspaceKey& key,
                                             const StateWrite& write) override;

@@ -71,6 +71,39 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchemaVersion) {
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 }
 
+// A database written before secrets existed (schema version 1) gains the secrets table and
+// keeps its data.
+TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
+  ASSERT_TRUE(SqliteStore::Open(path_).ok());
+  RawExec("DROP TABLE run_artifacts; DROP TABLE run_logs; DROP TABLE runs; DROP TABLE secrets; "
+          "PRAGMA user_version = 1;");
+  RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(RawInt("PRAGMA user_version"), sqlite::internal::LatestSchemaVersion());
+  model::Secret secret{.key = {.account = "acct", .identifier = "tok"}, .name = "tok"};
+  ASSERT_TRUE((*store)->CreateSecret(secret, std::string(29, 'c')).ok());
+  EXPECT_EQ(RawInt("SELECT COUNT(*) FROM secrets WHERE account_id = 'acct'"), 1);
+}
+
+// Scoped lookups must use the IFNULL expression index; a plain `org_id IS ?` would not.
+TEST_F(SqliteStoreTest, SecretLookupsUseTheScopeIndex) {
+  ASSERT_TRUE(SqliteStore::Open(path_).ok());
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(Raw(),
+                               "EXPLAIN QUERY PLAN SELECT name FROM secrets WHERE account_id = ?1 "
+                               "AND IFNULL(org_id, 0) = ?2 AND IFNULL(project_id, 0) = ?3 AND "
+                               "identifier = ?4",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+  }
+  sqlite3_finalize(stmt);
+  EXPECT_NE(plan.find("USING INDEX secrets_by_scope"), std::string::npos) << plan;
+}
+
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerTerrane) {
   ASSERT_TRUE(SqliteStore::Open(path_).ok());
   RawExec("PRAGMA user_version = 999");

@@ -96,6 +96,8 @@ class Statement {
 
   int64_t Int(int column) const;
   std::string Text(int column) const;
+  // A BLOB column's bytes (embedded NULs kept); "" for NULL.
+  std::string Blob(int column) const;
   bool IsNull(int column) const;
 
  private:

@@ -144,7 +144,37 @@ CREATE TABLE state_blobs (
   body       BLOB NOT NULL
 );
 )sql",
-    // 2: runs (pipelines), their logs and artifacts; all cascade from the workspace.
+    // 2: secrets at account, org and project scope.
+    R"sql(
+-- org_id is NULL at account scope, project_id NULL at account and org scope. Deleting an org or
+-- project deletes its secrets (Harness deletes a scope's entities with it). The unique index maps
+-- NULL to 0 (never a row id) because SQLite treats NULLs as distinct in UNIQUE constraints; reads
+-- use the same IFNULL expressions so they walk this index. ciphertext is
+-- version || nonce || AES-256-GCM ciphertext || tag, bound to (account, org, project,
+-- identifier); the plaintext is never stored.
+CREATE TABLE secrets (
+  id          INTEGER PRIMARY KEY,
+  account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  org_id      INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+  project_id  INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+  identifier  TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  tags_json   TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  value_type  TEXT NOT NULL,
+  ciphertext  BLOB NOT NULL,
+  created     INTEGER NOT NULL,
+  updated     INTEGER NOT NULL,
+  CHECK (project_id IS NULL OR org_id IS NOT NULL)
+);
+CREATE UNIQUE INDEX secrets_by_scope
+  ON secrets(account_id, IFNULL(org_id, 0), IFNULL(project_id, 0), identifier);
+-- The cascades from orgs and projects look secrets up by these.
+CREATE INDEX secrets_by_org ON secrets(org_id);
+CREATE INDEX secrets_by_project ON secrets(project_id);
+)sql",
+    // 3: runs (pipelines), their logs and artifacts; all cascade from the workspace.
     R"sql(
 -- seq orders runs (queue order and "newest first"); id is what clients see. Steps, targets and
 -- replace are JSON arrays: read and written whole, never queried.
