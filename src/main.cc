@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
                         "Seconds one run step may take before it is stopped")
       ->capture_default_str()
       ->check(CLI::Range(1, 7 * 24 * 3600));
+  serve_cmd->add_option("--approval-timeout", serve.approval_timeout_seconds,
+                        "Seconds a run waits for approval before it fails")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 7 * 24 * 3600));
   serve_cmd->add_option("--cancel-grace", serve.cancel_grace_seconds,
                         "Seconds between interrupting terraform and killing it on cancel")
       ->capture_default_str()

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
 #include "common/strings.h"
 #include "common/status_macros.h"
 
@@ -147,6 +148,25 @@ std::vector<std::string> PlanArgs(const model::Run& run, const std::string& plan
 
 std::vector<std::string> ApplyArgs(const std::string& plan_file) {
   return {"apply", "-input=false", "-no-color", "-auto-approve", plan_file};
+}
+
+absl::Status CheckProvisionerVersion(std::string_view wanted, std::string_view version_json,
+                                     std::string_view provisioner) {
+  if (wanted.empty() || wanted == "latest") return absl::OkStatus();
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(version_json, ec);
+  const boost::json::value* version =
+      !ec && v.is_object() ? v.get_object().if_contains("terraform_version") : nullptr;
+  if (version == nullptr || !version->is_string()) {
+    return absl::FailedPreconditionError(
+        Cat("cannot read the version of ", provisioner, " (", provisioner, " version -json)"));
+  }
+  std::string_view have = version->get_string();
+  if (have == wanted || absl::StartsWith(AsAbsl(have), Cat(wanted, "."))) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      Cat("the workspace asks for ", provisioner, " ", wanted, " but this server runs ",
+          provisioner, " ", have, ": set provisioner_version to match (or to latest), or point "
+          "terrane serve --terraform-binary / --tofu-binary at that version"));
 }
 
 bool DeclaresOwnBackend(const std::string& dir) {

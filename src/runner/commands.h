@@ -65,6 +65,12 @@ std::vector<std::string> InitArgs();
 std::vector<std::string> PlanArgs(const model::Run& run, const std::string& plan_file);
 std::vector<std::string> ApplyArgs(const std::string& plan_file);
 
+// Checks `<binary> version -json` output against a workspace's provisioner_version: "" and
+// "latest" take any version; "1.11" takes 1.11.x; "1.11.4" only itself. FailedPrecondition
+// naming both versions otherwise.
+absl::Status CheckProvisionerVersion(std::string_view wanted, std::string_view version_json,
+                                     std::string_view provisioner);
+
 // True when a root-module .tf file in `dir` declares a backend or cloud block: the run then
 // honours it instead of using the workspace's Terrane state.
 bool DeclaresOwnBackend(const std::string& dir);

@@ -43,5 +43,19 @@ TEST(PlanArgsTest, AddsModeTargetsAndReplacements) {
   EXPECT_EQ(PlanArgs(drift, "p").back(), "-refresh-only");
 }
 
+TEST(CheckProvisionerVersionTest, MatchesWholeComponents) {
+  constexpr std::string_view kOut = R"({"terraform_version":"1.11.4","platform":"linux_amd64"})";
+  EXPECT_TRUE(CheckProvisionerVersion("", kOut, "terraform").ok());
+  EXPECT_TRUE(CheckProvisionerVersion("latest", kOut, "terraform").ok());
+  EXPECT_TRUE(CheckProvisionerVersion("1.11", kOut, "terraform").ok());
+  EXPECT_TRUE(CheckProvisionerVersion("1.11.4", kOut, "terraform").ok());
+  absl::Status wrong = CheckProvisionerVersion("1.1", kOut, "terraform");
+  EXPECT_EQ(wrong.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(wrong.message().find("terraform 1.1 but this server runs terraform 1.11.4"),
+            std::string::npos)
+      << wrong;
+  EXPECT_FALSE(CheckProvisionerVersion("1.5.7", "not json", "terraform").ok());
+}
+
 }  // namespace
 }  // namespace terrane::runner

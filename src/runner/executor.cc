@@ -98,6 +98,7 @@ absl::Status RunExecutor::Prepare(Context& ctx) {
         "--tofu-binary"));
   }
   ctx.binary = *binary;
+  if (!resuming) TERRANE_RETURN_IF_ERROR(CheckVersion(ctx));
   TERRANE_ASSIGN_OR_RETURN(GitSource source, SourceFromSettings(ctx.ws.spec.settings));
   ctx.dir = WorkDir(ctx.run.id);
   ctx.src = ctx.dir + "/src";
@@ -156,6 +157,21 @@ absl::StatusOr<CommandResult> RunExecutor::Terraform(Context& ctx, std::vector<s
                    .env = ctx.env,
                    .cwd = ctx.module_dir};
   return RunCommand(launcher_, spec, *ctx.log, ctx.control, options_.limits);
+}
+
+absl::Status RunExecutor::CheckVersion(Context& ctx) {
+  const boost::json::value* wanted = ctx.ws.spec.settings.if_contains("provisioner_version");
+  if (wanted == nullptr || !wanted->is_string()) return absl::OkStatus();
+  std::string_view want = wanted->get_string();
+  if (want.empty() || want == "latest") return absl::OkStatus();
+  int code = 0;
+  ProcessSpec spec{.executable = ctx.binary,
+                   .args = {"version", "-json"},
+                   .env = {Cat("PATH=", options_.path), "CHECKPOINT_DISABLE=1"},
+                   .cwd = "/"};
+  TERRANE_ASSIGN_OR_RETURN(std::string out, CaptureCommand(launcher_, spec, ctx.control,
+                                                           options_.limits, &code));
+  return CheckProvisionerVersion(want, out, ctx.ws.spec.provisioner);
 }
 
 void RunExecutor::Save(Context& ctx) {

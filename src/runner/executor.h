@@ -43,6 +43,8 @@ struct RunnerOptions {
                                             "SSL_CERT_FILE",      "SSL_CERT_DIR",
                                             "LANG",               "TZ"};
   CommandLimits limits;
+  // A run waiting longer than this for approval fails (Harness allows up to 60 minutes).
+  std::chrono::seconds approval_timeout{3600};
   size_t log_cap_bytes = size_t{64} << 20;
   int max_concurrent = 2;
 };
@@ -82,6 +84,8 @@ class RunExecutor {
   // Loads the workspace, resolves its variables and secrets, finds the binary and sets up the
   // working directory and environment (again when resuming after approval).
   absl::Status Prepare(Context& ctx);
+  // The binary's version against the workspace's provisioner_version.
+  absl::Status CheckVersion(Context& ctx);
   absl::Status RunSteps(Context& ctx);
   // Runs one step. False: stop here (failed, cancelled or waiting); the run says why.
   absl::StatusOr<bool> Step(Context& ctx, size_t index);

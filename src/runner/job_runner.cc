@@ -16,6 +16,9 @@ namespace {
 // Idle workers look at the store this often even without a wake-up, so runs queued by another
 // server sharing the database are picked up too.
 constexpr absl::Duration kIdlePoll = absl::Seconds(2);
+constexpr int64_t kSweepIntervalMs = 10'000;
+// Waiting runs looked at per sweep.
+constexpr int kSweepBatch = 100;
 
 }  // namespace
 
@@ -69,6 +72,7 @@ void JobRunner::Work() {
       TERRANE_LOG(error, "runner", "claiming a run failed: {}", claimed.status().ToString());
     }
     if (!claimed.ok() || !claimed->has_value()) {
+      ExpireApprovals();
       absl::MutexLock lock(&mu_);
       auto woken = [this, seen]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
         return stopping_ || wakeups_ != seen;
@@ -92,6 +96,35 @@ void JobRunner::Work() {
     absl::MutexLock lock(&mu_);
     executing_.erase(id);
     ++wakeups_;  // the workspace's next run may start now
+  }
+}
+
+void JobRunner::ExpireApprovals() {
+  const int64_t now = clock_.NowMillis();
+  {
+    absl::MutexLock lock(&mu_);
+    if (now < next_sweep_) return;
+    next_sweep_ = now + kSweepIntervalMs;
+  }
+  absl::StatusOr<std::vector<model::Run>> waiting =
+      store_.ListRunsInStatus(model::RunStatus::kWaitingApproval, kSweepBatch);
+  if (!waiting.ok()) return;
+  const int64_t limit_ms = static_cast<int64_t>(options_.approval_timeout.count()) * 1000;
+  for (model::Run& run : *waiting) {
+    int64_t since = 0;
+    for (const model::RunStep& step : run.steps) {
+      if (step.name == "approval") since = step.started;
+    }
+    if (since == 0 || now - since < limit_ms) continue;
+    std::string id = run.id;
+    absl::StatusOr<model::Run> ended =
+        EndIdle(std::move(run), model::RunStatus::kFailed,
+                Cat("nobody approved the run within ", options_.approval_timeout.count() / 60,
+                    " minutes"));
+    if (!ended.ok()) {
+      TERRANE_LOG(warn, "runner", "run_id={} approval expiry failed: {}", id,
+                  ended.status().ToString());
+    }
   }
 }
 

@@ -50,6 +50,9 @@ class JobRunner {
 
  private:
   void Work();
+  // Fails runs that waited for approval longer than the approval timeout. Cheap; called by
+  // idle workers at most every kSweepInterval.
+  void ExpireApprovals();
   // Ends a run that is not executing (queued or waiting) as `status`.
   absl::StatusOr<model::Run> EndIdle(model::Run run, model::RunStatus status,
                                      std::string message);
@@ -62,6 +65,7 @@ class JobRunner {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t next_sweep_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t wakeups_ ABSL_GUARDED_BY(mu_) = 0;
   // Runs executing in this process, by id.
   absl::flat_hash_map<std::string, std::shared_ptr<RunControl>> executing_ ABSL_GUARDED_BY(mu_);

@@ -105,6 +105,7 @@ int RunServe(const ServeOptions& options) {
       .tofu_binary = options.tofu_binary,
       .limits = {.timeout = std::chrono::seconds(options.step_timeout_seconds),
                  .grace = std::chrono::seconds(options.cancel_grace_seconds)},
+      .approval_timeout = std::chrono::seconds(options.approval_timeout_seconds),
       .max_concurrent = options.max_concurrent_runs};
   runner::PosixProcessLauncher launcher;
   runner::LogHub hub;

@@ -21,6 +21,7 @@ struct ServeOptions {
   std::string terraform_binary = "terraform";
   std::string tofu_binary = "tofu";
   int step_timeout_seconds = 7200;
+  int approval_timeout_seconds = 3600;
   int cancel_grace_seconds = 20;
 };
 

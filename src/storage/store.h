@@ -213,6 +213,11 @@ class Store {
   virtual absl::StatusOr<std::vector<model::Run>> FailInFlightRuns(std::string_view reason,
                                                                    int64_t now) = 0;
 
+  // Up to `limit` runs of every account in `status`, oldest first (sweeps such as expiring
+  // approvals).
+  virtual absl::StatusOr<std::vector<model::Run>> ListRunsInStatus(model::RunStatus status,
+                                                                   int limit) = 0;
+
   // Appends output to a run's log. NotFound when the run is gone.
   virtual absl::Status AppendRunLog(std::string_view run_id, std::string_view bytes) = 0;
   // Up to `max_bytes` of the log from byte `offset`; "" at the end.

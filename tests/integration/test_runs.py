@@ -456,6 +456,104 @@ output "seen" {
         self.assertEqual(self.status(consumer), "active")
 
 
+class ApprovalTimeoutTest(RunTestCase):
+    server_args = ("--approval-timeout", "1")
+
+    def test_an_unapproved_run_fails_after_the_timeout(self):
+        ws = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "t"}}))
+        run = self.start(ws, "provision", approval_required=True)
+        done = self.wait(ws, run["id"], timeout=60)
+        self.assertEqual(done["status"], "failed", self.log(ws, run["id"]))
+        self.assertIn("nobody approved the run within", done["message"])
+        self.assertEqual(self.steps(done)[2:], [("approval", "cancelled"), ("apply", "skipped")])
+        w = self.client.get_workspace(ws)
+        self.assertEqual((w["status"], w["backend_locked"]), ("inactive", False))
+
+
+class SecretVariableTest(RunTestCase):
+
+    def test_secret_values_reach_terraform_but_no_log_response_or_plan(self):
+        secret = "s3cr3t-" + os.urandom(8).hex()
+        other = "org-" + os.urandom(8).hex()
+        for base, name, value in (("/v1/orgs/default/projects/default/secrets", "db_pw", secret),
+                                  ("/v1/orgs/default/secrets", "org_tok", other)):
+            r = self.client.api("POST", base, {"secret": {
+                "identifier": name, "name": name,
+                "spec": {"type": "SecretText", "value_type": "Inline", "value": value}}})
+            self.assertEqual(r.status, 201, r)
+        tf = """
+variable "password" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "check" {
+  input = sha256(var.password)
+  provisioner "local-exec" {
+    command = "echo env=$ORG_TOKEN var=${nonsensitive(var.password)}; test $ORG_TOKEN = %s"
+  }
+}
+output "digest" {
+  value = terraform_data.check.output
+}
+""" % other
+        ws = self.workspace(self.repo({"main.tf": tf}), terraform_variables={
+            "password": {"key": "password", "value": "db_pw", "value_type": "secret"}},
+            environment_variables={
+            "ORG_TOKEN": {"key": "ORG_TOKEN", "value": "org.org_tok", "value_type": "secret"}})
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        log = self.log(ws, done["id"])
+        self.assertEqual(done["status"], "succeeded", log)
+        self.assertIn("env=*** var=***", log)
+        import hashlib
+        outputs = self.client.api("GET", ws_path(ws) + "/resources").body["outputs"]
+        self.assertEqual(outputs[0]["value"], hashlib.sha256(secret.encode()).hexdigest())
+        for path in (ws_path(ws), f"{ws_path(ws)}/runs/{done['id']}", ws_path(ws) + "/runs",
+                     f"{ws_path(ws)}/runs/{done['id']}/plan",
+                     f"{ws_path(ws)}/runs/{done['id']}/plan?format=json",
+                     f"{ws_path(ws)}/runs/{done['id']}/logs",
+                     "/v1/orgs/default/projects/default/secrets/db_pw"):
+            raw = self.client.api("GET", path).raw
+            self.assertNotIn(secret.encode(), raw, path)
+            self.assertNotIn(other.encode(), raw, path)
+        with open(self.server.log_path, "rb") as f:
+            server_log = f.read() + "\n".join(self.server.stdout_lines).encode()
+        self.assertNotIn(secret.encode(), server_log)
+        self.assertNotIn(other.encode(), server_log)
+
+    def test_a_deleted_secret_fails_the_run_clearly(self):
+        base = "/v1/orgs/default/projects/default/secrets"
+        self.client.api("POST", base, {"secret": {"identifier": "gone", "name": "gone", "spec": {
+            "type": "SecretText", "value_type": "Inline", "value": "v"}}})
+        ws = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "s"}}),
+                            environment_variables={
+                                "X": {"key": "X", "value": "gone", "value_type": "secret"}})
+        self.assertEqual(self.client.api("DELETE", base + "/gone").status, 200)
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        self.assertEqual(done["status"], "failed")
+        self.assertIn("gone", done["message"])
+        self.assertEqual(self.status(ws), "inactive")
+
+
+class ProvisionerTest(RunTestCase):
+
+    def test_missing_binary_and_wrong_version_fail_with_the_reason(self):
+        ws = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "t"}}),
+                            provisioner="opentofu")
+        done = self.wait(ws, self.start(ws, "plan")["id"])
+        self.assertEqual(done["status"], "failed")
+        self.assertIn("'tofu' was not found on PATH", done["message"])
+        self.assertIn("--tofu-binary", done["message"])
+        ws2 = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "t"}}),
+                             provisioner_version="1.5.7")
+        done = self.wait(ws2, self.start(ws2, "plan")["id"])
+        self.assertEqual(done["status"], "failed")
+        self.assertIn("1.5.7", done["message"])
+        self.assertIn("1.11.4", done["message"])
+        ws3 = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "t"}}),
+                             provisioner_version="1.11")
+        self.assertEqual(self.wait(ws3, self.start(ws3, "plan")["id"])["status"], "succeeded")
+
+
 class RestartTest(unittest.TestCase):
     """A server killed mid-run: the next start marks the run failed and releases its lock."""
 

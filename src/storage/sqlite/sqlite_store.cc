@@ -276,6 +276,13 @@ absl::StatusOr<std::vector<model::Run>> SqliteStore::FailInFlightRuns(std::strin
   });
 }
 
+absl::StatusOr<std::vector<model::Run>> SqliteStore::ListRunsInStatus(model::RunStatus status,
+                                                                      int limit) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
+    return internal::ListRunsInStatus(c, status, limit);
+  });
+}
+
 absl::Status SqliteStore::AppendRunLog(std::string_view run_id, std::string_view bytes) {
   return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
     return internal::AppendRunLog(c, run_id, bytes);

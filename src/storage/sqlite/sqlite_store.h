@@ -111,6 +111,8 @@ class SqliteStore final : public Store {
   absl::Status FinishRun(const RunOutcome& outcome) override;
   absl::StatusOr<std::vector<model::Run>> FailInFlightRuns(std::string_view reason,
                                                            int64_t now) override;
+  absl::StatusOr<std::vector<model::Run>> ListRunsInStatus(model::RunStatus status,
+                                                           int limit) override;
   absl::Status AppendRunLog(std::string_view run_id, std::string_view bytes) override;
   absl::StatusOr<std::string> ReadRunLog(std::string_view run_id, int64_t offset,
                                          int64_t max_bytes) override;

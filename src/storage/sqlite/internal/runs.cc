@@ -306,6 +306,13 @@ absl::StatusOr<std::vector<model::Run>> FailInFlightRuns(Connection& conn,
   return runs;
 }
 
+absl::StatusOr<std::vector<model::Run>> ListRunsInStatus(Connection& conn,
+                                                         model::RunStatus status, int limit) {
+  return QueryRuns(
+      conn, "WHERE r.status = ? ORDER BY r.seq LIMIT ?",
+      [&](Statement& s) { s.Bind(1, model::ToString(status)).Bind(2, int64_t{limit}); }, nullptr);
+}
+
 absl::Status AppendRunLog(Connection& conn, std::string_view run_id, std::string_view bytes) {
   if (bytes.empty()) return absl::OkStatus();
   TERRANE_ASSIGN_OR_RETURN(int64_t seq, RunSeq(conn, run_id));

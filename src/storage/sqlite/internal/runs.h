@@ -27,6 +27,8 @@ absl::Status FinishRun(Connection& conn, const RunOutcome& outcome);
 absl::StatusOr<std::vector<model::Run>> FailInFlightRuns(Connection& conn,
                                                          std::string_view reason, int64_t now);
 
+absl::StatusOr<std::vector<model::Run>> ListRunsInStatus(Connection& conn,
+                                                         model::RunStatus status, int limit);
 absl::Status AppendRunLog(Connection& conn, std::string_view run_id, std::string_view bytes);
 absl::StatusOr<std::string> ReadRunLog(Connection& conn, std::string_view run_id, int64_t offset,
                                        int64_t max_bytes);
