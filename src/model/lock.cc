@@ -11,6 +11,7 @@
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "common/status_macros.h"
+#include "model/internal/enum_names.h"
 #include "model/internal/json_util.h"
 
 namespace terrane::model {
@@ -19,7 +20,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::pair<LockOrigin, std::string_view>, 3> kOriginNames = {{
+constexpr internal::EnumNames<LockOrigin, 3> kOriginNames = {{
     {LockOrigin::kBackend, "backend"},
     {LockOrigin::kManual, "manual"},
     {LockOrigin::kRun, "run"},
@@ -68,17 +69,11 @@ std::string FormatRfc3339(int64_t unix_ms) {
 }  // namespace
 
 std::string_view ToString(LockOrigin origin) {
-  for (const auto& [value, name] : kOriginNames) {
-    if (value == origin) return name;
-  }
-  return "backend";
+  return internal::NameOf(kOriginNames, origin, "backend");
 }
 
 std::optional<LockOrigin> ParseLockOrigin(std::string_view text) {
-  for (const auto& [value, name] : kOriginNames) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
+  return internal::ValueOf(kOriginNames, text);
 }
 
 absl::StatusOr<LockInfo> ParseLockInfo(std::string_view body) {

@@ -6,6 +6,7 @@
 #include "boost/json/array.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "model/internal/enum_names.h"
 #include "model/internal/json_util.h"
 
 namespace terrane::model {
@@ -15,31 +16,14 @@ using internal::Cat;
 
 namespace {
 
-template <typename E, size_t N>
-std::string_view NameOf(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
-
-template <typename E, size_t N>
-std::optional<E> ValueOf(const std::array<std::pair<E, std::string_view>, N>& names,
-                         std::string_view text) {
-  for (const auto& [v, name] : names) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
-
-constexpr std::array<std::pair<RunOperation, std::string_view>, 4> kOperations = {{
+constexpr internal::EnumNames<RunOperation, 4> kOperations = {{
     {RunOperation::kProvision, "provision"},
     {RunOperation::kDestroy, "destroy"},
     {RunOperation::kPlan, "plan"},
     {RunOperation::kDrift, "drift"},
 }};
 
-constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kRunStatuses = {{
+constexpr internal::EnumNames<RunStatus, 7> kRunStatuses = {{
     {RunStatus::kQueued, "queued"},
     {RunStatus::kRunning, "running"},
     {RunStatus::kWaitingApproval, "waiting_approval"},
@@ -49,7 +33,7 @@ constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kRunStatuses = {
     {RunStatus::kRejected, "rejected"},
 }};
 
-constexpr std::array<std::pair<StepStatus, std::string_view>, 7> kStepStatuses = {{
+constexpr internal::EnumNames<StepStatus, 7> kStepStatuses = {{
     {StepStatus::kPending, "pending"},
     {StepStatus::kRunning, "running"},
     {StepStatus::kWaiting, "waiting"},
@@ -120,17 +104,21 @@ void CountActions(const json::array& actions, ChangeCounts& counts) {
 
 }  // namespace
 
-std::string_view ToString(RunOperation op) { return NameOf(kOperations, op); }
+std::string_view ToString(RunOperation op) { return internal::NameOf(kOperations, op, "plan"); }
 std::optional<RunOperation> ParseRunOperation(std::string_view text) {
-  return ValueOf(kOperations, text);
+  return internal::ValueOf(kOperations, text);
 }
-std::string_view ToString(RunStatus status) { return NameOf(kRunStatuses, status); }
+std::string_view ToString(RunStatus status) {
+  return internal::NameOf(kRunStatuses, status, "failed");
+}
 std::optional<RunStatus> ParseRunStatus(std::string_view text) {
-  return ValueOf(kRunStatuses, text);
+  return internal::ValueOf(kRunStatuses, text);
 }
-std::string_view ToString(StepStatus status) { return NameOf(kStepStatuses, status); }
+std::string_view ToString(StepStatus status) {
+  return internal::NameOf(kStepStatuses, status, "pending");
+}
 std::optional<StepStatus> ParseStepStatus(std::string_view text) {
-  return ValueOf(kStepStatuses, text);
+  return internal::ValueOf(kStepStatuses, text);
 }
 
 bool IsFinal(RunStatus status) {

@@ -6,6 +6,7 @@
 
 #include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
+#include "model/internal/enum_names.h"
 #include "model/internal/json_util.h"
 #include "model/lock.h"
 
@@ -15,7 +16,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::pair<WorkspaceStatus, std::string_view>, 9> kStatusNames = {{
+constexpr internal::EnumNames<WorkspaceStatus, 9> kStatusNames = {{
     {WorkspaceStatus::kInactive, "inactive"},
     {WorkspaceStatus::kActive, "active"},
     {WorkspaceStatus::kProvisioning, "provisioning"},
@@ -59,17 +60,11 @@ void PutKey(json::object& out, const WorkspaceKey& key) {
 }  // namespace
 
 std::string_view ToString(WorkspaceStatus status) {
-  for (const auto& [value, name] : kStatusNames) {
-    if (value == status) return name;
-  }
-  return "unknown";
+  return internal::NameOf(kStatusNames, status, "unknown");
 }
 
 std::optional<WorkspaceStatus> ParseWorkspaceStatus(std::string_view text) {
-  for (const auto& [value, name] : kStatusNames) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
+  return internal::ValueOf(kStatusNames, text);
 }
 
 json::object WorkspaceToJson(const Workspace& ws) {
