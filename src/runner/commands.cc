@@ -173,7 +173,7 @@ bool DeclaresOwnBackend(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!absl::EndsWith(name, ".tf") || absl::StartsWith(name, "terrane_")) continue;
+    if (!absl::EndsWith(name, ".tf") || name == kBackendOverrideFile) continue;
     std::ifstream in(entry.path());
     std::string line;
     while (std::getline(in, line)) {

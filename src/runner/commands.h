@@ -71,8 +71,12 @@ std::vector<std::string> ApplyArgs(const std::string& plan_file);
 absl::Status CheckProvisionerVersion(std::string_view wanted, std::string_view version_json,
                                      std::string_view provisioner);
 
-// True when a root-module .tf file in `dir` declares a backend or cloud block: the run then
-// honours it instead of using the workspace's Terrane state.
+// The file a run writes next to the configuration: an `_override.tf` file adds or replaces the
+// backend block, pointing it at the workspace's Terrane state.
+inline constexpr std::string_view kBackendOverrideFile = "terrane_backend_override.tf";
+
+// True when a root-module .tf file in `dir` (other than kBackendOverrideFile) declares a backend
+// or cloud block: the run then honours it instead of using the workspace's Terrane state.
 bool DeclaresOwnBackend(const std::string& dir);
 
 }  // namespace terrane::runner

@@ -1,5 +1,11 @@
 #include "runner/commands.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
 
@@ -41,6 +47,24 @@ TEST(PlanArgsTest, AddsModeTargetsAndReplacements) {
                                             "-target=terraform_data.a"}));
   model::Run drift{.operation = model::RunOperation::kDrift};
   EXPECT_EQ(PlanArgs(drift, "p").back(), "-refresh-only");
+}
+
+TEST(DeclaresOwnBackendTest, FindsBackendAndCloudBlocksButNotTerranesOwnOverride) {
+  std::string dir = ::testing::TempDir() + "/own_backend_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  auto write = [&dir](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+  };
+  write("main.tf", "resource \"terraform_data\" \"a\" {}\n");
+  write(std::string(kBackendOverrideFile), "terraform {\n  backend \"http\" {}\n}\n");
+  write("notes.txt", "backend \"s3\" {\n");
+  EXPECT_FALSE(DeclaresOwnBackend(dir));
+  write("backend.tf", "terraform {\n    backend \"s3\" {\n    bucket = \"b\"\n  }\n}\n");
+  EXPECT_TRUE(DeclaresOwnBackend(dir));
+  std::filesystem::remove(dir + "/backend.tf");
+  write("cloud.tf", "terraform {\n  cloud {\n    organization = \"o\"\n  }\n}\n");
+  EXPECT_TRUE(DeclaresOwnBackend(dir));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CheckProvisionerVersionTest, MatchesWholeComponents) {

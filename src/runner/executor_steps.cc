@@ -16,8 +16,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kPlanFile = "terrane.tfplan";
-// Written next to the configuration: an `_override.tf` file adds or replaces the backend block.
-constexpr std::string_view kOverrideFile = "terrane_backend_override.tf";
 constexpr std::chrono::seconds kShowTimeout{600};
 
 bool IsApplyStepName(std::string_view name) { return name == "apply" || name == "destroy"; }
@@ -145,7 +143,7 @@ absl::Status RunExecutor::ConfigureBackend(Context& ctx) {
         "workspace's Terrane state");
     return absl::OkStatus();
   }
-  std::ofstream out(Cat(ctx.module_dir, "/", kOverrideFile));
+  std::ofstream out(Cat(ctx.module_dir, "/", kBackendOverrideFile));
   out << "# Written by Terrane for this run: state lives in the Terrane workspace.\n"
          "terraform {\n  backend \"http\" {}\n}\n";
   out.close();
