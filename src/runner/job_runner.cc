@@ -86,7 +86,7 @@ void JobRunner::Work() {
     auto control = std::make_shared<RunControl>();
     {
       absl::MutexLock lock(&mu_);
-      if (stopping_) control->cancel = true;
+      if (stopping_ || pending_cancels_.erase(run.id) > 0) control->cancel = true;
       executing_[run.id] = control;
     }
     TERRANE_LOG(info, "runner", "run_id={} operation={} started", run.id,
@@ -192,6 +192,11 @@ absl::StatusOr<model::Run> JobRunner::Cancel(const model::WorkspaceKey& key,
     if (it != executing_.end()) {
       // The executing worker interrupts terraform and records the outcome.
       it->second->cancel = true;
+      return run;
+    }
+    if (run.status == model::RunStatus::kRunning) {
+      // Claimed a moment ago by a worker that has not registered it yet.
+      pending_cancels_.insert(run.id);
       return run;
     }
   }

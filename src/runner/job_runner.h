@@ -11,6 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
@@ -69,6 +70,8 @@ class JobRunner {
   uint64_t wakeups_ ABSL_GUARDED_BY(mu_) = 0;
   // Runs executing in this process, by id.
   absl::flat_hash_map<std::string, std::shared_ptr<RunControl>> executing_ ABSL_GUARDED_BY(mu_);
+  // Cancels of runs claimed but not yet registered in executing_ (the worker picks them up).
+  absl::flat_hash_set<std::string> pending_cancels_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> workers_;
 };
 
