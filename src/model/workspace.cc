@@ -36,15 +36,20 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kSettingD
     {"repository_path", ""},
 }};
 
-json::object VariablesToJson(const VariableMap& vars) {
-  json::object out;
+// Members of the show body: 22 fields, the backend config the caller adds, and room for a few
+// extra settings, so building it never rehashes.
+constexpr size_t kShowFields = 28;
+
+json::object VariablesToJson(const VariableMap& vars, const json::storage_ptr& sp) {
+  json::object out(vars.size(), sp);
   for (const auto& [key, var] : vars) {
     // Secret values are references to a secret store, never the secret itself.
-    out[key] = json::object{{"key", var.key},
-                            {"value", var.value},
-                            {"value_type", var.value_type},
-                            {"created", var.created},
-                            {"updated", var.updated}};
+    out[key] = json::object({{"key", var.key},
+                             {"value", var.value},
+                             {"value_type", var.value_type},
+                             {"created", var.created},
+                             {"updated", var.updated}},
+                            sp);
   }
   return out;
 }
@@ -72,8 +77,8 @@ std::optional<WorkspaceStatus> ParseWorkspaceStatus(std::string_view text) {
   return std::nullopt;
 }
 
-json::object WorkspaceToJson(const Workspace& ws) {
-  json::object out;
+json::object WorkspaceToJson(const Workspace& ws, json::storage_ptr sp) {
+  json::object out(kShowFields + ws.spec.settings.size(), sp);
   PutKey(out, ws.key);
   out["name"] = ws.spec.name;
   out["description"] = ws.spec.description;
@@ -85,9 +90,9 @@ json::object WorkspaceToJson(const Workspace& ws) {
   // Everything else was validated on input and is echoed as written; emplace keeps the
   // fields above authoritative.
   for (const auto& [key, value] : ws.spec.settings) out.emplace(key, value);
-  out["tags"] = internal::TagsToJson(ws.spec.tags);
-  out["terraform_variables"] = VariablesToJson(ws.spec.terraform_variables);
-  out["environment_variables"] = VariablesToJson(ws.spec.environment_variables);
+  out["tags"] = internal::TagsToJson(ws.spec.tags, sp);
+  out["terraform_variables"] = VariablesToJson(ws.spec.terraform_variables, sp);
+  out["environment_variables"] = VariablesToJson(ws.spec.environment_variables, sp);
   out["created"] = ws.created;
   out["updated"] = ws.updated;
   out["provisioner_data"] = "";
@@ -95,13 +100,13 @@ json::object WorkspaceToJson(const Workspace& ws) {
   out["backend_locked"] = ws.lock.has_value();
   out["lock"] = ws.lock.has_value() && ws.lock->origin == LockOrigin::kManual
                     ? LockToJson(*ws.lock, ws.key.identifier)
-                    : json::object();
+                    : json::object(sp);
   out["state_checksum"] = ws.state_checksum;
   return out;
 }
 
-json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws) {
-  json::object out;
+json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws, json::storage_ptr sp) {
+  json::object out(10, std::move(sp));
   PutKey(out, ws.key);
   out["name"] = ws.name;
   out["description"] = ws.description;

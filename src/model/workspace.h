@@ -115,8 +115,11 @@ absl::StatusOr<WorkspaceSpec> ParseWorkspaceUpdate(std::string_view body,
 // Validates an identifier against ^[A-Za-z_][A-Za-z0-9_-]*$, 1-128 characters.
 absl::Status ValidateWorkspaceIdentifier(std::string_view identifier);
 
-// The show body of §3.3. `backend_config` is added by the caller when known.
-boost::json::object WorkspaceToJson(const Workspace& ws);
-boost::json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws);
+// The show body of §3.3. `backend_config` is added by the caller when known. Every node is
+// allocated from `sp` (default: the default resource), so a caller can build the answer in an
+// arena and free it at once.
+boost::json::object WorkspaceToJson(const Workspace& ws, boost::json::storage_ptr sp = {});
+boost::json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws,
+                                           boost::json::storage_ptr sp = {});
 
 }  // namespace terrane::model

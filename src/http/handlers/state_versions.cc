@@ -1,6 +1,8 @@
 // {prefix}/.../workspaces/{workspace}/state-versions: the history of a workspace's state
 // (WorkspaceData `state_raw` rows, iacm-api.md §5.5), downloads and rollback. `data` routes
 // are Harness' names for the same rows.
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "boost/json/array.hpp"
 #include "common/status_macros.h"
@@ -25,7 +27,7 @@ absl::StatusOr<Response> List(const ApiDeps& d, Request& req, const PathParams& 
                            d.store.ListStateVersions(key, limit, page, &total));
   boost::json::array out;
   for (const model::StateVersion& v : versions) out.push_back(VersionJson(key, v));
-  Response resp = JsonResponse(200, out);
+  Response resp = JsonResponse(200, std::move(out));
   SetPageHeaders(resp, total, limit);
   return resp;
 }

@@ -1,11 +1,13 @@
 // W = {prefix}/orgs/{org}/projects/{project}/workspaces: list, create, get, update, delete,
 // manual lock and force-unlock, resources, backend-config.
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "boost/json/array.hpp"
+#include "boost/json/monotonic_resource.hpp"
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "http/handlers/backend_config.h"
@@ -16,6 +18,11 @@
 
 namespace terrane::http::handlers {
 namespace {
+
+// Answers of the hot reads are built in one arena each and freed at once: allocating and
+// destroying their ~50 JSON nodes one by one showed in profiles of GET workspace. This is the
+// arena's first block; it grows if an answer needs more.
+constexpr size_t kArenaBytes = 8 * 1024;
 
 absl::Status ParseSort(std::string_view text, model::WorkspaceQuery& q) {
   std::vector<std::string> parts = absl::StrSplit(absl::AsciiStrToLower(AsAbsl(text)), ',');
@@ -68,12 +75,13 @@ absl::StatusOr<Response> List(const ApiDeps& d, Request& req, const PathParams& 
   TERRANE_ASSIGN_OR_RETURN(model::WorkspaceQuery q,
                            ParseListQuery(req, WorkspaceKeyFrom(who.account, p)));
   TERRANE_ASSIGN_OR_RETURN(model::WorkspacePage page, d.store.ListWorkspaces(q));
-  boost::json::array out;
+  boost::json::monotonic_resource arena(kArenaBytes);
+  boost::json::array out(&arena);
   out.reserve(page.items.size());
   for (const model::WorkspaceSummary& ws : page.items) {
-    out.push_back(model::WorkspaceSummaryToJson(ws));
+    out.push_back(model::WorkspaceSummaryToJson(ws, out.storage()));
   }
-  Response resp = JsonResponse(200, out);
+  Response resp = JsonResponse(200, std::move(out));
   SetPageHeaders(resp, page.total, q.limit);
   return resp;
 }
@@ -91,9 +99,10 @@ absl::StatusOr<Response> Get(const ApiDeps& d, Request& req, const PathParams& p
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
   TERRANE_ASSIGN_OR_RETURN(model::Workspace ws,
                            d.store.GetWorkspace(WorkspaceKeyFrom(who.account, p)));
-  boost::json::object body = model::WorkspaceToJson(ws);
-  body["terraform_backend"] = BackendConfigJson(BackendConfigFor(req, ws.key));
-  return JsonResponse(200, body);
+  boost::json::monotonic_resource arena(kArenaBytes);
+  boost::json::object body = model::WorkspaceToJson(ws, &arena);
+  body["terraform_backend"] = BackendConfigJson(BackendConfigFor(req, ws.key), &arena);
+  return JsonResponse(200, std::move(body));
 }
 
 absl::StatusOr<Response> Update(const ApiDeps& d, Request& req, const PathParams& p) {
@@ -175,7 +184,7 @@ absl::StatusOr<Response> Resources(const ApiDeps& d, Request& req, const PathPar
     out["resources"] = boost::json::array(all->begin() + static_cast<std::ptrdiff_t>(begin),
                                           all->begin() + static_cast<std::ptrdiff_t>(end));
   }
-  return JsonResponse(200, out);
+  return JsonResponse(200, std::move(out));
 }
 
 }  // namespace
