@@ -19,9 +19,9 @@
 namespace terrane::http::handlers {
 namespace {
 
-// Answers of the hot reads are built in one arena each and freed at once: allocating and
-// destroying their ~50 JSON nodes one by one showed in profiles of GET workspace. This is the
-// arena's first block; it grows if an answer needs more.
+// JSON nodes of the hot reads' answers come from one arena per request, freed at once:
+// allocating and destroying them one by one showed in profiles of GET workspace and list pages.
+// This is the arena's first block; it grows if an answer needs more.
 constexpr size_t kArenaBytes = 8 * 1024;
 
 absl::Status ParseSort(std::string_view text, model::WorkspaceQuery& q) {
@@ -100,9 +100,11 @@ absl::StatusOr<Response> Get(const ApiDeps& d, Request& req, const PathParams& p
   TERRANE_ASSIGN_OR_RETURN(model::Workspace ws,
                            d.store.GetWorkspace(WorkspaceKeyFrom(who.account, p)));
   boost::json::monotonic_resource arena(kArenaBytes);
-  boost::json::object body = model::WorkspaceToJson(ws, &arena);
-  body["terraform_backend"] = BackendConfigJson(BackendConfigFor(req, ws.key), &arena);
-  return JsonResponse(200, std::move(body));
+  boost::json::object extra(&arena);
+  extra["terraform_backend"] = BackendConfigJson(BackendConfigFor(req, ws.key), &arena);
+  Response resp;
+  resp.body = model::WorkspaceJson(ws, extra);
+  return resp;
 }
 
 absl::StatusOr<Response> Update(const ApiDeps& d, Request& req, const PathParams& p) {
