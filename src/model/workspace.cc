@@ -5,9 +5,11 @@
 #include <utility>
 
 #include "boost/json/object.hpp"
+#include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "model/internal/enum_names.h"
 #include "model/internal/json_util.h"
+#include "model/internal/json_writer.h"
 #include "model/lock.h"
 
 namespace terrane::model {
@@ -37,17 +39,59 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kSettingD
     {"repository_path", ""},
 }};
 
-json::object VariablesToJson(const VariableMap& vars) {
-  json::object out;
+// The members of the show body written before the settings; a stored setting of the same name
+// is never echoed (the fields are authoritative).
+constexpr std::array<std::string_view, 22> kShowFields = {
+    "account",          "org",
+    "project",          "identifier",
+    "name",             "description",
+    "provisioner",      "provisioner_version",
+    "provider_connector", "repository",
+    "repository_connector", "repository_path",
+    "tags",             "terraform_variables",
+    "environment_variables", "created",
+    "updated",          "provisioner_data",
+    "status",           "backend_locked",
+    "lock",             "state_checksum",
+};
+
+bool IsShowField(std::string_view key) {
+  for (std::string_view field : kShowFields) {
+    if (field == key) return true;
+  }
+  return false;
+}
+
+void WriteVariables(internal::JsonWriter& w, const VariableMap& vars) {
+  w.BeginObject();
   for (const auto& [key, var] : vars) {
     // Secret values are references to a secret store, never the secret itself.
-    out[key] = json::object{{"key", var.key},
-                            {"value", var.value},
-                            {"value_type", var.value_type},
-                            {"created", var.created},
-                            {"updated", var.updated}};
+    w.Key(key);
+    w.BeginObject();
+    w.Key("key");
+    w.String(var.key);
+    w.Key("value");
+    w.String(var.value);
+    w.Key("value_type");
+    w.String(var.value_type);
+    w.Key("created");
+    w.Int(var.created);
+    w.Key("updated");
+    w.Int(var.updated);
+    w.EndObject();
   }
-  return out;
+  w.EndObject();
+}
+
+void WriteKey(internal::JsonWriter& w, const WorkspaceKey& key) {
+  w.Key("account");
+  w.String(key.account);
+  w.Key("org");
+  w.String(key.org);
+  w.Key("project");
+  w.String(key.project);
+  w.Key("identifier");
+  w.String(key.identifier);
 }
 
 void PutKey(json::object& out, const WorkspaceKey& key) {
@@ -67,36 +111,78 @@ std::optional<WorkspaceStatus> ParseWorkspaceStatus(std::string_view text) {
   return internal::ValueOf(kStatusNames, text);
 }
 
-json::object WorkspaceToJson(const Workspace& ws) {
-  json::object out;
-  PutKey(out, ws.key);
-  out["name"] = ws.spec.name;
-  out["description"] = ws.spec.description;
-  out["provisioner"] = ws.spec.provisioner;
+std::string WorkspaceJson(const Workspace& ws, const json::object& extra) {
+  std::string text;
+  text.reserve(1024);
+  internal::JsonWriter w(text);
+  w.BeginObject();
+  WriteKey(w, ws.key);
+  w.Key("name");
+  w.String(ws.spec.name);
+  w.Key("description");
+  w.String(ws.spec.description);
+  w.Key("provisioner");
+  w.String(ws.spec.provisioner);
   for (const auto& [key, fallback] : kSettingDefaults) {
+    w.Key(key);
     const json::value* v = ws.spec.settings.if_contains(key);
-    out[key] = v != nullptr ? *v : json::value(fallback);
+    if (v != nullptr) {
+      w.Value(*v);
+    } else {
+      w.String(fallback);
+    }
   }
-  // Everything else was validated on input and is echoed as written; emplace keeps the
-  // fields above authoritative.
-  for (const auto& [key, value] : ws.spec.settings) out.emplace(key, value);
-  out["tags"] = internal::TagsToJson(ws.spec.tags);
-  out["terraform_variables"] = VariablesToJson(ws.spec.terraform_variables);
-  out["environment_variables"] = VariablesToJson(ws.spec.environment_variables);
-  out["created"] = ws.created;
-  out["updated"] = ws.updated;
-  out["provisioner_data"] = "";
-  out["status"] = ToString(ws.status);
-  out["backend_locked"] = ws.lock.has_value();
-  out["lock"] = ws.lock.has_value() && ws.lock->origin == LockOrigin::kManual
-                    ? LockToJson(*ws.lock, ws.key.identifier)
-                    : json::object();
-  out["state_checksum"] = ws.state_checksum;
-  return out;
+  // Everything else was validated on input and is echoed as written.
+  for (const auto& [key, value] : ws.spec.settings) {
+    if (IsShowField(key) || extra.contains(key)) continue;
+    w.Key(key);
+    w.Value(value);
+  }
+  w.Key("tags");
+  w.BeginObject();
+  for (const auto& [key, value] : ws.spec.tags) {
+    w.Key(key);
+    w.String(value);
+  }
+  w.EndObject();
+  w.Key("terraform_variables");
+  WriteVariables(w, ws.spec.terraform_variables);
+  w.Key("environment_variables");
+  WriteVariables(w, ws.spec.environment_variables);
+  w.Key("created");
+  w.Int(ws.created);
+  w.Key("updated");
+  w.Int(ws.updated);
+  w.Key("provisioner_data");
+  w.String("");
+  w.Key("status");
+  w.String(ToString(ws.status));
+  w.Key("backend_locked");
+  w.Bool(ws.lock.has_value());
+  w.Key("lock");
+  if (ws.lock.has_value() && ws.lock->origin == LockOrigin::kManual) {
+    w.Value(LockToJson(*ws.lock, ws.key.identifier));
+  } else {
+    w.BeginObject();
+    w.EndObject();
+  }
+  w.Key("state_checksum");
+  w.String(ws.state_checksum);
+  for (const auto& [key, value] : extra) {
+    if (IsShowField(key)) continue;
+    w.Key(key);
+    w.Value(value);
+  }
+  w.EndObject();
+  return text;
 }
 
-json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws) {
-  json::object out;
+json::object WorkspaceToJson(const Workspace& ws) {
+  return std::move(json::parse(WorkspaceJson(ws)).as_object());
+}
+
+json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws, json::storage_ptr sp) {
+  json::object out(10, std::move(sp));
   PutKey(out, ws.key);
   out["name"] = ws.name;
   out["description"] = ws.description;

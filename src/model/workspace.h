@@ -120,8 +120,14 @@ bool ChangesRunInputs(const WorkspaceSpec& before, const WorkspaceSpec& after);
 // Validates an identifier against ^[A-Za-z_][A-Za-z0-9_-]*$, 1-128 characters.
 absl::Status ValidateWorkspaceIdentifier(std::string_view identifier);
 
-// The show body of §3.3. `backend_config` is added by the caller when known.
+// The show body of §3.3 as JSON text, written directly (GET workspace is the hot read; building
+// and serialising a DOM cost more than the rest of the handler but the database read). The
+// members of `extra` (e.g. the caller's terraform_backend) follow the workspace's own; no stored
+// setting repeats a member.
+std::string WorkspaceJson(const Workspace& ws, const boost::json::object& extra = {});
+// The same body as a DOM.
 boost::json::object WorkspaceToJson(const Workspace& ws);
-boost::json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws);
+boost::json::object WorkspaceSummaryToJson(const WorkspaceSummary& ws,
+                                           boost::json::storage_ptr sp = {});
 
 }  // namespace terrane::model

@@ -1,5 +1,7 @@
 #include "http/handlers/backend_config.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
 
@@ -22,13 +24,14 @@ BackendSettings BackendConfigFor(const Request& req, const model::WorkspaceKey& 
                          .unlock_address = absl::StrCat(path, "/lock", query)};
 }
 
-boost::json::object BackendConfigJson(const BackendSettings& s) {
-  return boost::json::object{{"address", s.address},
-                             {"lock_address", s.lock_address},
-                             {"unlock_address", s.unlock_address},
-                             {"lock_method", "POST"},
-                             {"unlock_method", "DELETE"},
-                             {"username", "harness"}};
+boost::json::object BackendConfigJson(const BackendSettings& s, boost::json::storage_ptr sp) {
+  return boost::json::object({{"address", s.address},
+                              {"lock_address", s.lock_address},
+                              {"unlock_address", s.unlock_address},
+                              {"lock_method", "POST"},
+                              {"unlock_method", "DELETE"},
+                              {"username", "harness"}},
+                             std::move(sp));
 }
 
 std::string BackendConfigHcl(const BackendSettings& s) {

@@ -20,7 +20,8 @@ struct BackendSettings {
 // Addresses built from the request's Host header (the address the client reached us at).
 BackendSettings BackendConfigFor(const Request& req, const model::WorkspaceKey& key);
 
-boost::json::object BackendConfigJson(const BackendSettings& s);
+// Allocates from `sp` (default: the default resource).
+boost::json::object BackendConfigJson(const BackendSettings& s, boost::json::storage_ptr sp = {});
 
 // A ready-to-paste `terraform { backend "http" { ... } }` block.
 std::string BackendConfigHcl(const BackendSettings& s);

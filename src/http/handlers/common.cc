@@ -79,7 +79,7 @@ model::WorkspaceKey WorkspaceKeyFrom(std::string_view account, const PathParams&
                              .identifier = get("workspace")};
 }
 
-Response JsonResponse(int status, const boost::json::value& body) {
+Response JsonResponse(int status, boost::json::value body) {
   Response resp;
   resp.status = status;
   resp.body = boost::json::serialize(body);

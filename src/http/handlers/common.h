@@ -28,7 +28,8 @@ absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,
 // The workspace addressed by {org}/{project}/{workspace} for `account`.
 model::WorkspaceKey WorkspaceKeyFrom(std::string_view account, const PathParams& params);
 
-Response JsonResponse(int status, const boost::json::value& body);
+// Takes the body by value: pass a temporary or std::move, so it is not copied.
+Response JsonResponse(int status, boost::json::value body);
 Response EmptyResponse(int status);
 
 // The body as a JSON object; an empty body is `{}` when `allow_empty`.

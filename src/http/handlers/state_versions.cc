@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -73,7 +74,7 @@ absl::StatusOr<Response> List(const ApiDeps& d, Request& req, const PathParams& 
   }
   boost::json::array out;
   for (const model::StateVersion& v : versions) out.push_back(VersionJson(key, v));
-  Response resp = JsonResponse(200, out);
+  Response resp = JsonResponse(200, std::move(out));
   SetPageHeaders(resp, total, limit);
   return resp;
 }

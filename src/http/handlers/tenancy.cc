@@ -1,10 +1,11 @@
 // /v1/orgs and /v1/orgs/{org}/projects (Harness platform v1 shapes).
-#include "model/tenancy.h"
+#include <utility>
 
 #include "boost/json/array.hpp"
 #include "common/status_macros.h"
 #include "http/handlers/common.h"
 #include "http/handlers/routes.h"
+#include "model/tenancy.h"
 
 namespace terrane::http::handlers {
 namespace {
@@ -25,7 +26,7 @@ absl::StatusOr<Response> ListOrgs(const ApiDeps& d, Request& req) {
   TERRANE_ASSIGN_OR_RETURN(std::vector<model::Org> orgs, d.store.ListOrgs(who.account));
   boost::json::array out;
   for (const model::Org& org : orgs) out.push_back(model::OrgToJson(org));
-  Response resp = JsonResponse(200, out);
+  Response resp = JsonResponse(200, std::move(out));
   SetPageHeaders(resp, static_cast<int64_t>(orgs.size()), static_cast<int>(orgs.size()));
   return resp;
 }
@@ -60,7 +61,7 @@ absl::StatusOr<Response> ListProjects(const ApiDeps& d, Request& req, const Path
                            d.store.ListProjects(who.account, Param(p, "org")));
   boost::json::array out;
   for (const model::Project& project : projects) out.push_back(model::ProjectToJson(project));
-  Response resp = JsonResponse(200, out);
+  Response resp = JsonResponse(200, std::move(out));
   SetPageHeaders(resp, static_cast<int64_t>(projects.size()), static_cast<int>(projects.size()));
   return resp;
 }

@@ -174,8 +174,8 @@ absl::StatusOr<std::map<std::string, std::string>> ParseTags(const json::value& 
   return tags;
 }
 
-json::object TagsToJson(const std::map<std::string, std::string>& tags) {
-  json::object out;
+json::object TagsToJson(const std::map<std::string, std::string>& tags, json::storage_ptr sp) {
+  json::object out(tags.size(), std::move(sp));
   for (const auto& [key, value] : tags) out[key] = value;
   return out;
 }

@@ -66,6 +66,8 @@ bool MatchesIdentifier(std::string_view text, size_t max_len, bool (*first)(char
 absl::StatusOr<std::map<std::string, std::string>> ParseTags(const boost::json::value& v,
                                                              std::string_view field);
 
-boost::json::object TagsToJson(const std::map<std::string, std::string>& tags);
+// Allocates from `sp` (default: the default resource).
+boost::json::object TagsToJson(const std::map<std::string, std::string>& tags,
+                               boost::json::storage_ptr sp = {});
 
 }  // namespace terrane::model::internal

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/status_macros.h"
+#include "storage/sqlite/internal/checkpointer.h"
 #include "storage/sqlite/internal/connection.h"
 #include "storage/sqlite/internal/connection_pool.h"
 #include "storage/sqlite/internal/locks.h"
@@ -33,12 +34,16 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first,
                            Connection::Open(path, options.busy_timeout_ms));
   TERRANE_RETURN_IF_ERROR(internal::Migrate(*first));
-  auto pool = std::make_unique<internal::ConnectionPool>(path, options.busy_timeout_ms,
-                                                         options.max_connections, std::move(first));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(pool)));
+  TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<internal::Checkpointer> checkpointer,
+                           internal::Checkpointer::Start(path, options.busy_timeout_ms));
+  auto pool = std::make_unique<internal::ConnectionPool>(
+      path, options.busy_timeout_ms, options.max_connections, std::move(first), checkpointer.get());
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(checkpointer), std::move(pool)));
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<internal::ConnectionPool> pool) : pool_(std::move(pool)) {}
+SqliteStore::SqliteStore(std::unique_ptr<internal::Checkpointer> checkpointer,
+                         std::unique_ptr<internal::ConnectionPool> pool)
+    : checkpointer_(std::move(checkpointer)), pool_(std::move(pool)) {}
 
 SqliteStore::~SqliteStore() = default;
 

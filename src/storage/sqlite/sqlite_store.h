@@ -19,6 +19,7 @@
 namespace terrane::storage {
 
 namespace sqlite::internal {
+class Checkpointer;
 class ConnectionPool;
 }  // namespace sqlite::internal
 
@@ -122,8 +123,11 @@ class SqliteStore final : public Store {
                                              std::string_view kind) override;
 
  private:
-  explicit SqliteStore(std::unique_ptr<sqlite::internal::ConnectionPool> pool);
+  SqliteStore(std::unique_ptr<sqlite::internal::Checkpointer> checkpointer,
+              std::unique_ptr<sqlite::internal::ConnectionPool> pool);
 
+  // Declared first: destroyed after the pool, whose connections call into it.
+  std::unique_ptr<sqlite::internal::Checkpointer> checkpointer_;
   std::unique_ptr<sqlite::internal::ConnectionPool> pool_;
 };
 

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,6 +151,34 @@ TEST_F(SqliteStoreTest, MoreCallersThanConnectionsWaitTheirTurn) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM accounts"), 1 + 4 * 20);
+}
+
+// Commits no longer checkpoint themselves (the background checkpointer does): a large write must
+// still reach the database file without the store being closed.
+TEST_F(SqliteStoreTest, LargeCommitsAreCheckpointedInTheBackground) {
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Store& s = **store;
+  ASSERT_TRUE(s.CreateAccount("acct", 1).ok());
+  ASSERT_TRUE(s.CreateOrg({.account = "acct", .identifier = "o", .name = "o"}).ok());
+  ASSERT_TRUE(s.CreateProject({.account = "acct", .org = "o", .identifier = "p", .name = "p"}).ok());
+  const model::WorkspaceKey key{.account = "acct", .org = "o", .project = "p", .identifier = "w"};
+  ASSERT_TRUE(s.CreateWorkspace(key, {.name = "w"}, 1).ok());
+  const auto initial = std::filesystem::file_size(path_);
+  // 8 MiB: about 2,000 pages, twice the checkpoint threshold.
+  const std::string body(8 << 20, 'x');
+  StateWrite write{.body = body,
+                   .meta = {.serial = 1, .lineage = "l"},
+                   .sha256 = "digest",
+                   .created_by = "test",
+                   .now = 2};
+  ASSERT_TRUE(s.PutState(key, write).ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::filesystem::file_size(path_) < initial + body.size() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(path_), initial + body.size());
 }
 
 }  // namespace

@@ -11,9 +11,13 @@ ConnectionPool::Lease::~Lease() {
 }
 
 ConnectionPool::ConnectionPool(std::string path, int busy_timeout_ms, int capacity,
-                               std::unique_ptr<Connection> first)
-    : path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms), capacity_(capacity) {
+                               std::unique_ptr<Connection> first, Checkpointer* checkpointer)
+    : path_(std::move(path)),
+      busy_timeout_ms_(busy_timeout_ms),
+      capacity_(capacity),
+      checkpointer_(checkpointer) {
   TERRANE_CHECK(capacity_ >= 1);
+  checkpointer_->Attach(*first);
   absl::MutexLock lock(&mu_);
   idle_.push_back(std::move(first));
   open_ = 1;
@@ -39,6 +43,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
     --open_;
     return conn.status();
   }
+  checkpointer_->Attach(**conn);
   return Lease(this, *std::move(conn));
 }
 

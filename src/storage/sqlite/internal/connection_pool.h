@@ -11,6 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/sqlite/internal/checkpointer.h"
 #include "storage/sqlite/internal/connection.h"
 
 namespace terrane::storage::sqlite::internal {
@@ -33,9 +34,10 @@ class ConnectionPool {
     std::unique_ptr<Connection> conn_;
   };
 
-  // `first` is an already open connection (the one that ran the migrations).
+  // `first` is an already open connection (the one that ran the migrations). Every connection
+  // is attached to `checkpointer`, which must outlive the pool.
   ConnectionPool(std::string path, int busy_timeout_ms, int capacity,
-                 std::unique_ptr<Connection> first);
+                 std::unique_ptr<Connection> first, Checkpointer* checkpointer);
 
   // Returns an idle connection, opens a new one below capacity, or waits for one.
   absl::StatusOr<Lease> Acquire();
@@ -47,6 +49,7 @@ class ConnectionPool {
   const std::string path_;
   const int busy_timeout_ms_;
   const int capacity_;
+  Checkpointer* const checkpointer_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle + on loan + being opened
