@@ -15,10 +15,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The saved plan lives in the run's private directory, outside the checkout, so nothing in the
+// repository (a symbolic link of the same name) can redirect terraform's write.
 constexpr std::string_view kPlanFile = "terrane.tfplan";
 // Written next to the configuration: an `_override.tf` file adds or replaces the backend block.
 constexpr std::string_view kOverrideFile = "terrane_backend_override.tf";
 constexpr std::chrono::seconds kShowTimeout{600};
+
+std::string PlanPath(const std::string& run_dir) { return Cat(run_dir, "/", kPlanFile); }
 
 bool IsApplyStepName(std::string_view name) { return name == "apply" || name == "destroy"; }
 bool IsPlanStepName(std::string_view name) {
@@ -76,7 +80,7 @@ absl::StatusOr<bool> RunExecutor::Step(Context& ctx, size_t index) {
   } else if (IsPlanStepName(step.name)) {
     go_on = PlanStep(ctx, step, &result);
   } else {
-    absl::StatusOr<CommandResult> r = Terraform(ctx, ApplyArgs(std::string(kPlanFile)));
+    absl::StatusOr<CommandResult> r = Terraform(ctx, ApplyArgs(PlanPath(ctx.dir)));
     if (!r.ok()) return r.status();
     result = *r;
   }
@@ -125,12 +129,12 @@ absl::StatusOr<bool> RunExecutor::InitStep(Context& ctx, std::optional<CommandRe
   while (!sha.empty() && (sha.back() == '\n' || sha.back() == '\r')) sha.pop_back();
   ctx.run.commit_sha = sha;
   ctx.log->Note(Cat("[terrane] commit ", sha));
-  std::error_code ec;
-  if (!fs::is_directory(ctx.module_dir, ec)) {
-    return absl::FailedPreconditionError(
-        Cat("'repository_path' names '", source.path,
-                     "', which is not a directory at commit ", sha));
+  absl::StatusOr<std::string> module_dir = ResolveModuleDir(ctx.src, source.path);
+  if (!module_dir.ok()) {
+    return absl::Status(module_dir.status().code(),
+                        Cat(module_dir.status().message(), " at commit ", sha));
   }
+  ctx.module_dir = *std::move(module_dir);
   TERRANE_RETURN_IF_ERROR(ConfigureBackend(ctx));
   TERRANE_ASSIGN_OR_RETURN(CommandResult r, Terraform(ctx, InitArgs()));
   *last = r;
@@ -145,11 +149,10 @@ absl::Status RunExecutor::ConfigureBackend(Context& ctx) {
         "workspace's Terrane state");
     return absl::OkStatus();
   }
-  std::ofstream out(Cat(ctx.module_dir, "/", kOverrideFile));
-  out << "# Written by Terrane for this run: state lives in the Terrane workspace.\n"
-         "terraform {\n  backend \"http\" {}\n}\n";
-  out.close();
-  if (!out) return absl::InternalError("cannot write the backend override file");
+  TERRANE_RETURN_IF_ERROR(WriteNewFile(
+      Cat(ctx.module_dir, "/", kOverrideFile),
+      "# Written by Terrane for this run: state lives in the Terrane workspace.\n"
+      "terraform {\n  backend \"http\" {}\n}\n"));
   AddBackendEnv(ctx);
   return absl::OkStatus();
 }
@@ -170,7 +173,7 @@ void RunExecutor::AddBackendEnv(Context& ctx) {
 absl::StatusOr<bool> RunExecutor::PlanStep(Context& ctx, model::RunStep& step,
                                            std::optional<CommandResult>* last) {
   TERRANE_ASSIGN_OR_RETURN(CommandResult r,
-                           Terraform(ctx, PlanArgs(ctx.run, std::string(kPlanFile))));
+                           Terraform(ctx, PlanArgs(ctx.run, PlanPath(ctx.dir))));
   *last = r;
   if (r.exit_code != 0 && r.exit_code != 2) return false;
   if (r.cancelled || r.timed_out) return false;
@@ -178,7 +181,7 @@ absl::StatusOr<bool> RunExecutor::PlanStep(Context& ctx, model::RunStep& step,
   show_limits.timeout = kShowTimeout;
   int code = 0;
   ProcessSpec show{.executable = ctx.binary,
-                   .args = {"show", "-json", std::string(kPlanFile)},
+                   .args = {"show", "-json", PlanPath(ctx.dir)},
                    .env = ctx.env,
                    .cwd = ctx.module_dir};
   TERRANE_ASSIGN_OR_RETURN(std::string json,
@@ -189,7 +192,7 @@ absl::StatusOr<bool> RunExecutor::PlanStep(Context& ctx, model::RunStep& step,
   // terraform's own verdict wins: exit code 2 means the plan has changes.
   ctx.run.changes.has_changes = r.exit_code == 2;
   TERRANE_RETURN_IF_ERROR(store_.PutRunArtifact(ctx.run.id, "plan_json", MaskSecrets(json, ctx.mask)));
-  show.args = {"show", "-no-color", std::string(kPlanFile)};
+  show.args = {"show", "-no-color", PlanPath(ctx.dir)};
   TERRANE_ASSIGN_OR_RETURN(std::string human,
                            CaptureCommand(launcher_, show, ctx.control, show_limits, &code));
   TERRANE_RETURN_IF_ERROR(

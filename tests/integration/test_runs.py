@@ -554,6 +554,41 @@ class ProvisionerTest(RunTestCase):
         self.assertEqual(self.wait(ws3, self.start(ws3, "plan")["id"])["status"], "succeeded")
 
 
+class RepositoryPathTest(RunTestCase):
+
+    def test_symlinks_in_the_repository_cannot_lead_a_run_outside_it(self):
+        outside = tempfile.mkdtemp(dir=self._tmp.name)
+        victim = os.path.join(outside, "victim.tf")
+        with open(victim, "w") as f:
+            f.write("# precious\n")
+        repo = self.repo({"main.tf": SIMPLE_TF % {"value": "l"},
+                          "infra/main.tf": SIMPLE_TF % {"value": "i"}})
+        os.symlink(outside, os.path.join(repo.path, "escape"))
+        os.symlink("..", os.path.join(repo.path, "infra", "up"))
+        os.symlink("infra", os.path.join(repo.path, "alias"))
+        # files Terrane and terraform write next to the configuration, as links to elsewhere
+        os.symlink(victim, os.path.join(repo.path, "terrane_backend_override.tf"))
+        os.symlink(os.path.join(outside, "plan"), os.path.join(repo.path, "terrane.tfplan"))
+        os.symlink(outside, os.path.join(repo.path, ".terraform"))
+        repo.commit({}, "links")
+        for path in ("escape", "infra/up/escape", "alias/up/escape"):
+            ws = self.workspace(repo, repository_path=path)
+            done = self.wait(ws, self.start(ws, "plan")["id"])
+            self.assertEqual(done["status"], "failed", self.log(ws, done["id"]))
+            self.assertIn("leads outside the repository", done["message"])
+            self.assertEqual(self.status(ws), "inactive")
+        ws = self.workspace(repo, repository_path="alias")  # a link that stays inside is fine
+        done = self.wait(ws, self.start(ws, "plan")["id"])
+        self.assertEqual(done["status"], "succeeded", self.log(ws, done["id"]))
+        ws = self.workspace(repo)
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        self.assertEqual(done["status"], "succeeded", self.log(ws, done["id"]))
+        self.assertEqual(self.status(ws), "active")
+        with open(victim) as f:
+            self.assertEqual(f.read(), "# precious\n")
+        self.assertEqual(sorted(os.listdir(outside)), ["victim.tf"])
+
+
 class RestartTest(unittest.TestCase):
     """A server killed mid-run: the next start marks the run failed and releases its lock."""
 
