@@ -19,15 +19,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Secret values as they appear in text and inside JSON strings.
+// Every form of every secret value, for masking.
 std::vector<std::string> MaskForms(const std::map<std::string, std::string>& values) {
   std::vector<std::string> out;
   for (const auto& [ref, value] : values) {
-    if (value.empty()) continue;
-    out.push_back(value);
-    std::string quoted = boost::json::serialize(boost::json::string(value));
-    std::string escaped = quoted.substr(1, quoted.size() - 2);
-    if (escaped != value) out.push_back(std::move(escaped));
+    std::vector<std::string> forms = SecretForms(value);
+    out.insert(out.end(), forms.begin(), forms.end());
   }
   return out;
 }

@@ -165,6 +165,10 @@ void RunExecutor::AddBackendEnv(Context& ctx) {
       options_.server_url, "/iacm/api/orgs/", k.org, "/projects/", k.project, "/workspaces/",
       k.identifier, "/terraform-backend?accountIdentifier=", k.account, "&ID=", ctx.run.id);
   ctx.credential = auth_.IssueRunCredential(ctx.run.id, k);
+  // The credential reaches every command's environment; a command printing it (env, debug
+  // logs) must not hand it to whoever reads the log while the run executes.
+  ctx.mask.push_back(ctx.credential);
+  ctx.log->AddSecrets({ctx.credential});
   ctx.env.push_back(Cat("TF_HTTP_ADDRESS=", address));
   ctx.env.push_back("TF_HTTP_USERNAME=terrane-run");
   ctx.env.push_back(Cat("TF_HTTP_PASSWORD=", ctx.credential));

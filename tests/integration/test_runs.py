@@ -589,6 +589,99 @@ class RepositoryPathTest(RunTestCase):
         self.assertEqual(sorted(os.listdir(outside)), ["victim.tf"])
 
 
+class RunEnvironmentTest(RunTestCase):
+    """What of the server's environment reaches a run, and what the run's log shows of it."""
+    CANARY = "canary-" + os.urandom(6).hex()
+    MASTER_KEY = "a2V5LWZvci10aGUtZW52aXJvbm1lbnQtdGVzdC0zMmI="  # base64 of 32 bytes
+
+    @classmethod
+    def setUpClass(cls):
+        os.environ["TERRANE_MASTER_KEY"] = cls.MASTER_KEY
+        os.environ["TERRANE_TEST_CANARY"] = cls.CANARY
+        try:
+            super().setUpClass()
+        finally:
+            del os.environ["TERRANE_MASTER_KEY"]
+            del os.environ["TERRANE_TEST_CANARY"]
+
+    def test_only_the_run_environment_reaches_terraform_and_the_credential_is_masked(self):
+        dump = os.path.join(self._tmp.name, self.unique("env"))
+        tf = """
+resource "terraform_data" "env" {
+  provisioner "local-exec" {
+    command = "env | sort; env > %s"
+  }
+}
+""" % dump
+        ws = self.workspace(self.repo({"main.tf": tf}))
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        log = self.log(ws, done["id"])
+        self.assertEqual(done["status"], "succeeded", log)
+        with open(dump) as f:
+            env = dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)
+        self.assertNotIn("TERRANE_MASTER_KEY", env)
+        self.assertNotIn(self.MASTER_KEY, "\n".join(env.values()))
+        self.assertNotIn(self.CANARY, "\n".join(env.values()))
+        allowed = {"PATH", "HOME", "PWD", "SHLVL", "_", "LANG", "TZ", "TF_IN_AUTOMATION",
+                   "TF_INPUT", "CHECKPOINT_DISABLE", "GIT_TERMINAL_PROMPT", "TF_DATA_DIR",
+                   "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "SSL_CERT_FILE", "SSL_CERT_DIR",
+                   "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
+                   "no_proxy", "TF_HTTP_ADDRESS", "TF_HTTP_USERNAME", "TF_HTTP_PASSWORD"}
+        self.assertEqual(set(env) - allowed, set())
+        # the run's state credential reaches terraform, never the log
+        credential = env["TF_HTTP_PASSWORD"]
+        self.assertTrue(credential.startswith("tr."), credential[:3])
+        self.assertNotIn(credential, log)
+        self.assertIn("TF_HTTP_PASSWORD=***", log)
+        self.assertNotIn(self.CANARY, log)
+        # it no longer works once the run ended
+        r = self.client.state("GET", f"{ws_path(ws)}/terraform-backend?accountIdentifier=default",
+                              password=credential)
+        self.assertEqual(r.status, 401, r)
+
+
+class SecretEscapingTest(RunTestCase):
+
+    def test_secrets_with_html_characters_and_several_lines_stay_masked(self):
+        value = 'p&ss<w>rd"' + os.urandom(4).hex()
+        pem = ("-----BEGIN TEST KEY-----\n" + os.urandom(24).hex() + "\n" + os.urandom(24).hex()
+               + "\n-----END TEST KEY-----")
+        for name, v in (("html_pw", value), ("pem_key", pem)):
+            r = self.client.api("POST", "/v1/orgs/default/projects/default/secrets", {"secret": {
+                "identifier": name, "name": name,
+                "spec": {"type": "SecretText", "value_type": "Inline", "value": v}}})
+            self.assertEqual(r.status, 201, r)
+        tf = """
+variable "pw" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "check" {
+  input = sha256(var.pw)
+  provisioner "local-exec" {
+    command = "printf '%s\\n' \\"$PEM\\""
+  }
+}
+"""
+        ws = self.workspace(self.repo({"main.tf": tf}), terraform_variables={
+            "pw": {"key": "pw", "value": "html_pw", "value_type": "secret"}},
+            environment_variables={
+            "PEM": {"key": "PEM", "value": "pem_key", "value_type": "secret"}})
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        log = self.log(ws, done["id"])
+        self.assertEqual(done["status"], "succeeded", log)
+        self.assertIn("(local-exec): ***", log)
+        plan_json = self.client.api("GET", f"{ws_path(ws)}/runs/{done['id']}/plan?format=json")
+        self.assertEqual(plan_json.body["variables"]["pw"]["value"], "***")
+        go_escaped = json.dumps(value).strip('"').replace("<", "\\u003c").replace(
+            ">", "\\u003e").replace("&", "\\u0026")
+        for raw in (plan_json.raw, log.encode()):
+            for form in (value, json.dumps(value).strip('"'), go_escaped):
+                self.assertNotIn(form.encode(), raw)
+            for line in pem.splitlines():
+                self.assertNotIn(line.encode(), raw)
+
+
 class RestartTest(unittest.TestCase):
     """A server killed mid-run: the next start marks the run failed and releases its lock."""
 
