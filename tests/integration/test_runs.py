@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from terrane_harness import ServerTestCase, TerraneServer, ws_base, ws_path  # noqa: E402
+from terrane_harness import ServerTestCase, TerraneServer, lock_path, ws_base, ws_path  # noqa: E402
 from test_terraform_e2e import terraform_problem  # noqa: E402
 
 RUN_TIMEOUT_S = 240
@@ -680,6 +680,32 @@ resource "terraform_data" "check" {
                 self.assertNotIn(form.encode(), raw)
             for line in pem.splitlines():
                 self.assertNotIn(line.encode(), raw)
+
+
+class RunLockTest(RunTestCase):
+
+    def test_the_lock_of_a_run_waiting_for_approval_cannot_be_taken_away(self):
+        ws = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "k"}}))
+        run = self.start(ws, "provision", approval_required=True)
+        self.assertEqual(self.wait(ws, run["id"], statuses=("waiting_approval", "failed"))["status"],
+                         "waiting_approval", self.log(ws, run["id"]))
+        r = self.client.api("POST", ws_path(ws) + "/actions/force-unlock")
+        self.assertGoaError(r, 409, "conflict", run["id"], "cancel")
+        # terraform force-unlock by hand: an UNLOCK naming the run's lock id
+        r = self.client.state("DELETE", lock_path(ws), json.dumps({"ID": run["id"]}).encode())
+        self.assertEqual(r.status, 409, r)
+        self.assertEqual(self.client.api("POST", ws_path(ws) + "/actions/lock",
+                                         {"reason": "mine"}).status, 423)
+        self.assertTrue(self.client.get_workspace(ws)["backend_locked"])
+        self.assertEqual(self.client.api("POST", f"{ws_path(ws)}/runs/{run['id']}/approve").status,
+                         200)
+        done = self.wait(ws, run["id"])
+        self.assertEqual(done["status"], "succeeded", self.log(ws, run["id"]))
+        self.assertEqual(len(self.client.versions(ws)), 1)
+        w = self.client.get_workspace(ws)
+        self.assertEqual((w["status"], w["backend_locked"]), ("active", False))
+        # once the run ended, a force-unlock is harmless again
+        self.assertEqual(self.client.api("POST", ws_path(ws) + "/actions/force-unlock").status, 200)
 
 
 class RestartTest(unittest.TestCase):
