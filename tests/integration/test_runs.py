@@ -264,7 +264,7 @@ resource "terraform_data" "broken" {
         self.assertEqual(done["status"], "failed")
         self.assertEqual(self.steps(done), [("init", "failed"), ("plan", "skipped"),
                                             ("apply", "skipped")])
-        self.assertIn("state did not change", done["message"])
+        self.assertIn("stopped before applying anything, so the workspace stays inactive", done["message"])
         self.assertEqual(self.status(ws), "inactive")
         self.assertEqual(self.client.api("DELETE", ws_path(ws)).status, 204)
 
@@ -329,7 +329,7 @@ class ApprovalTest(RunTestCase):
         rejected = self.client.api("POST", f"{ws_path(ws)}/runs/{run2['id']}/reject")
         self.assertEqual(rejected.status, 200, rejected)
         self.assertEqual(rejected.body["status"], "rejected")
-        self.assertIn("state did not change", rejected.body["message"])
+        self.assertIn("stopped before applying anything, so the workspace stays active", rejected.body["message"])
         w = self.client.get_workspace(ws)
         self.assertEqual((w["status"], w["backend_locked"]), ("active", False))
         self.assertEqual(len(self.client.versions(ws)), 1)
@@ -706,6 +706,51 @@ class RunLockTest(RunTestCase):
         self.assertEqual((w["status"], w["backend_locked"]), ("active", False))
         # once the run ended, a force-unlock is harmless again
         self.assertEqual(self.client.api("POST", ws_path(ws) + "/actions/force-unlock").status, 200)
+
+
+class HangingListener:
+    """A TCP port that accepts connections and never answers: terraform waits on it."""
+
+    def __init__(self):
+        import socket
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+
+    def close(self):
+        self.sock.close()
+
+
+class CancelDuringPlanTest(RunTestCase):
+
+    def test_a_provision_cancelled_during_plan_keeps_the_status(self):
+        hang = HangingListener()
+        self.addCleanup(hang.close)
+        tf = """
+data "terraform_remote_state" "slow" {
+  backend = "http"
+  config = {
+    address = "http://127.0.0.1:%d/state"
+  }
+}
+resource "terraform_data" "a" {
+  input = "x"
+}
+""" % hang.port
+        ws = self.workspace(self.repo({"main.tf": tf}))
+        run = self.start(ws, "provision")
+        self.wait_log(ws, run["id"], "terraform plan")
+        self.assertEqual(self.status(ws), "provisioning")
+        r = self.client.api("POST", f"{ws_path(ws)}/runs/{run['id']}/cancel")
+        self.assertEqual(r.status, 200, r)
+        done = self.wait(ws, run["id"], timeout=60)
+        self.assertEqual(done["status"], "cancelled", self.log(ws, run["id"]))
+        self.assertEqual(self.steps(done), [("init", "succeeded"), ("plan", "cancelled"),
+                                            ("apply", "skipped")])
+        self.assertIn("before applying anything", done["message"])
+        w = self.client.get_workspace(ws)
+        self.assertEqual((w["status"], w["backend_locked"]), ("inactive", False))
 
 
 class RestartTest(unittest.TestCase):
