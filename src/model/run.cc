@@ -302,6 +302,20 @@ std::optional<WorkspaceStatus> StatusAfterFailure(const Run& run, std::string_vi
     return std::nullopt;
   }
   std::optional<WorkspaceStatus> before = ParseWorkspaceStatus(run.status_before);
+  // Only the apply or destroy step changes infrastructure. terraform may still write state
+  // before it (an interrupted plan saves the refreshed state), which changes nothing real.
+  bool applying = false;
+  for (const RunStep& step : run.steps) {
+    if ((step.name == "apply" || step.name == "destroy") &&
+        step.status != StepStatus::kPending && step.status != StepStatus::kSkipped) {
+      applying = true;
+    }
+  }
+  if (!applying && before.has_value()) {
+    *why = Cat("the run stopped before applying anything, so the workspace stays ",
+               ToString(*before));
+    return *before;
+  }
   if (checksum_now == run.checksum_before && before.has_value()) {
     *why = Cat("the state did not change, so the workspace stays ", ToString(*before));
     return *before;

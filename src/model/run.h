@@ -93,8 +93,8 @@ absl::StatusOr<ChangeCounts> CountPlanChanges(std::string_view plan_json, bool d
 
 // The workspace status after `run` failed, was cancelled or was rejected, given the state
 // checksum now; nullopt leaves the status as it is (plan and drift runs never change state). A
-// provision or destroy that left the state as it found it restores the status it found;
-// otherwise the workspace is `failed`. `why` receives the explanation recorded in the run.
+// provision or destroy that stopped before its apply or destroy step, or left the state as it
+// found it, restores the status it found; otherwise the workspace is `failed`. `why` receives the explanation recorded in the run.
 std::optional<WorkspaceStatus> StatusAfterFailure(const Run& run, std::string_view checksum_now,
                                                   std::string* why);
 

@@ -1,5 +1,7 @@
 #include "model/run.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace terrane::model {
@@ -66,18 +68,6 @@ TEST(CountPlanChangesTest, CountsActionsReplacementsAndOutputs) {
   EXPECT_FALSE(CountPlanChanges("not json", false).ok());
 }
 
-TEST(StatusAfterFailureTest, RestoresOnlyWhenTheStateDidNotChange) {
-  model::Run run{.operation = RunOperation::kProvision, .status_before = "active",
-          .checksum_before = "aaa"};
-  std::string why;
-  EXPECT_EQ(StatusAfterFailure(run, "aaa", &why), WorkspaceStatus::kActive);
-  EXPECT_NE(why.find("did not change"), std::string::npos);
-  EXPECT_EQ(StatusAfterFailure(run, "bbb", &why), WorkspaceStatus::kFailed);
-  EXPECT_NE(why.find("changed"), std::string::npos);
-  run.operation = RunOperation::kPlan;
-  EXPECT_EQ(StatusAfterFailure(run, "bbb", &why), std::nullopt);
-}
-
 TEST(RunJsonTest, StepsRoundTripThroughTheirStoredForm) {
   std::vector<RunStep> steps{{.name = "init", .status = StepStatus::kSucceeded, .started = 1,
                               .finished = 2, .exit_code = 0},
@@ -89,6 +79,43 @@ TEST(RunJsonTest, StepsRoundTripThroughTheirStoredForm) {
   EXPECT_EQ((*back)[0].finished, 2);
   EXPECT_FALSE((*back)[1].exit_code.has_value());
   EXPECT_EQ((*back)[1].status, StepStatus::kPending);
+}
+
+model::Run ProvisionRun(StepStatus plan, StepStatus apply) {
+  model::Run run{.operation = RunOperation::kProvision};
+  run.steps = {RunStep{.name = "init", .status = StepStatus::kSucceeded},
+               RunStep{.name = "plan", .status = plan}, RunStep{.name = "apply", .status = apply}};
+  run.status_before = "active";
+  run.checksum_before = "aaa";
+  return run;
+}
+
+TEST(StatusAfterFailureTest, AStateWrittenBeforeTheApplyStepChangesNothing) {
+  // terraform interrupted during plan saved a refreshed state: the checksum moved
+  std::string why;
+  auto status = StatusAfterFailure(ProvisionRun(StepStatus::kCancelled, StepStatus::kSkipped),
+                                   "bbb", &why);
+  EXPECT_EQ(status, WorkspaceStatus::kActive);
+  EXPECT_NE(why.find("before applying anything"), std::string::npos) << why;
+}
+
+TEST(StatusAfterFailureTest, AnApplyThatChangedTheStateFails) {
+  std::string why;
+  auto status = StatusAfterFailure(ProvisionRun(StepStatus::kSucceeded, StepStatus::kCancelled),
+                                   "bbb", &why);
+  EXPECT_EQ(status, WorkspaceStatus::kFailed);
+  EXPECT_NE(why.find("state changed"), std::string::npos) << why;
+  // an interrupted apply that wrote nothing restores what it found
+  status = StatusAfterFailure(ProvisionRun(StepStatus::kSucceeded, StepStatus::kFailed), "aaa",
+                              &why);
+  EXPECT_EQ(status, WorkspaceStatus::kActive);
+  EXPECT_NE(why.find("did not change"), std::string::npos) << why;
+}
+
+TEST(StatusAfterFailureTest, PlansNeverChangeTheStatus) {
+  model::Run run{.operation = RunOperation::kPlan};
+  std::string why;
+  EXPECT_EQ(StatusAfterFailure(run, "zzz", &why), std::nullopt);
 }
 
 }  // namespace

@@ -1,7 +1,13 @@
 #include "runner/commands.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -123,6 +129,46 @@ absl::StatusOr<GitSource> SourceFromSettings(const boost::json::object& settings
   }
   while (!source.path.empty() && source.path.front() == '/') source.path.erase(0, 1);
   return source;
+}
+
+absl::StatusOr<std::string> ResolveModuleDir(const std::string& checkout, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path root = fs::canonical(checkout, ec);
+  if (ec) return absl::InternalError(Cat("cannot resolve the checkout ", checkout, ": ", ec.message()));
+  if (path.empty()) return root.string();
+  fs::path dir = fs::canonical(root / path, ec);
+  if (ec || !fs::is_directory(dir, ec)) {
+    return absl::FailedPreconditionError(
+        Cat("'repository_path' names '", path, "', which is not a directory in the repository"));
+  }
+  auto [root_end, dir_it] = std::mismatch(root.begin(), root.end(), dir.begin(), dir.end());
+  if (root_end != root.end()) {
+    return absl::FailedPreconditionError(
+        Cat("'repository_path' names '", path,
+            "', which leads outside the repository through a symbolic link"));
+  }
+  return dir.string();
+}
+
+absl::Status WriteNewFile(const std::string& path, std::string_view content) {
+  std::error_code ec;
+  std::filesystem::remove(path, ec);  // removes a link itself, never its target
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError(Cat("cannot create ", path, ": ", std::strerror(errno)));
+  size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = errno;
+      close(fd);
+      return absl::InternalError(Cat("cannot write ", path, ": ", std::strerror(err)));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (close(fd) != 0) return absl::InternalError(Cat("cannot write ", path, ": ", std::strerror(errno)));
+  return absl::OkStatus();
 }
 
 std::vector<std::vector<std::string>> GitCheckoutArgs(const GitSource& source,

@@ -56,6 +56,15 @@ struct GitSource {
 // repository or the revision is missing, or the path escapes the repository.
 absl::StatusOr<GitSource> SourceFromSettings(const boost::json::object& settings);
 
+// The directory of the module `path` inside the checkout `checkout`, with symbolic links
+// resolved. FailedPrecondition when it is not a directory, or when it resolves to a place
+// outside the checkout (a symlink in the repository must not make a run work elsewhere).
+absl::StatusOr<std::string> ResolveModuleDir(const std::string& checkout, const std::string& path);
+
+// Writes `content` to a new file `path`, first removing whatever the checkout put there. Never
+// follows a symbolic link, so a link in the repository cannot redirect the write.
+absl::Status WriteNewFile(const std::string& path, std::string_view content);
+
 // The git commands that check out `source` into the empty directory `dir`, in order.
 std::vector<std::vector<std::string>> GitCheckoutArgs(const GitSource& source,
                                                       const std::string& dir);

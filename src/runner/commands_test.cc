@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "boost/json/parse.hpp"
@@ -37,6 +39,76 @@ TEST(SourceFromSettingsTest, RefusesWhatCannotRun) {
   EXPECT_FALSE(
       SourceFromSettings(Settings(R"({"repository":"--upload-pack=x","repository_branch":"m"})"))
           .ok());
+}
+
+// A scratch directory removed at the end of the test.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "terrane-cmd-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(ResolveModuleDirTest, StaysInsideTheCheckout) {
+  namespace fs = std::filesystem;
+  ScratchDir tmp;
+  const std::string src = tmp.path() + "/src";
+  fs::create_directories(src + "/infra/net");
+  fs::create_directories(tmp.path() + "/outside");
+  fs::create_directory_symlink("infra/net", src + "/alias");
+  fs::create_directory_symlink(tmp.path() + "/outside", src + "/escape");
+  fs::create_directory_symlink("..", src + "/up");
+
+  auto root = ResolveModuleDir(src, "");
+  ASSERT_TRUE(root.ok()) << root.status();
+  EXPECT_EQ(*root, fs::canonical(src).string());
+  auto net = ResolveModuleDir(src, "infra/net");
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(*net, fs::canonical(src + "/infra/net").string());
+  auto alias = ResolveModuleDir(src, "alias");  // a link that stays inside is fine
+  ASSERT_TRUE(alias.ok()) << alias.status();
+  EXPECT_EQ(*alias, *net);
+
+  for (const char* bad : {"escape", "up", "escape/.", "alias/../../up"}) {
+    auto r = ResolveModuleDir(src, bad);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << bad;
+  }
+  EXPECT_NE(ResolveModuleDir(src, "escape").status().message().find("outside the repository"),
+            std::string_view::npos);
+  auto missing = ResolveModuleDir(src, "nope");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(missing.status().message().find("not a directory"), std::string_view::npos);
+}
+
+TEST(WriteNewFileTest, ReplacesALinkInsteadOfWritingThroughIt) {
+  namespace fs = std::filesystem;
+  ScratchDir tmp;
+  const std::string victim = tmp.path() + "/victim";
+  { std::ofstream(victim) << "precious"; }
+  const std::string link = tmp.path() + "/terrane_backend_override.tf";
+  fs::create_symlink(victim, link);
+  ASSERT_TRUE(WriteNewFile(link, "terraform {}\n").ok());
+  EXPECT_EQ(ReadAll(victim), "precious");
+  EXPECT_FALSE(fs::is_symlink(link));
+  EXPECT_EQ(ReadAll(link), "terraform {}\n");
+  ASSERT_TRUE(WriteNewFile(link, "again").ok());  // an existing regular file is replaced
+  EXPECT_EQ(ReadAll(link), "again");
 }
 
 TEST(PlanArgsTest, AddsModeTargetsAndReplacements) {

@@ -19,15 +19,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Secret values as they appear in text and inside JSON strings.
+// Every form of every secret value, for masking.
 std::vector<std::string> MaskForms(const std::map<std::string, std::string>& values) {
   std::vector<std::string> out;
   for (const auto& [ref, value] : values) {
-    if (value.empty()) continue;
-    out.push_back(value);
-    std::string quoted = boost::json::serialize(boost::json::string(value));
-    std::string escaped = quoted.substr(1, quoted.size() - 2);
-    if (escaped != value) out.push_back(std::move(escaped));
+    std::vector<std::string> forms = SecretForms(value);
+    out.insert(out.end(), forms.begin(), forms.end());
   }
   return out;
 }
@@ -102,12 +99,14 @@ absl::Status RunExecutor::Prepare(Context& ctx) {
   TERRANE_ASSIGN_OR_RETURN(GitSource source, SourceFromSettings(ctx.ws.spec.settings));
   ctx.dir = WorkDir(ctx.run.id);
   ctx.src = ctx.dir + "/src";
-  ctx.module_dir = source.path.empty() ? ctx.src : Cat(ctx.src, "/", source.path);
   std::error_code ec;
   if (resuming && !fs::is_directory(ctx.src, ec)) {
     return absl::FailedPreconditionError(
         "the approved plan is gone (the run's working directory no longer exists): start a new "
         "run");
+  }
+  if (resuming) {
+    TERRANE_ASSIGN_OR_RETURN(ctx.module_dir, ResolveModuleDir(ctx.src, source.path));
   }
   if (!resuming) {
     fs::remove_all(ctx.dir, ec);
@@ -116,7 +115,9 @@ absl::Status RunExecutor::Prepare(Context& ctx) {
     fs::permissions(ctx.dir, fs::perms::owner_all, ec);
   }
   // Base environment: nothing of the server's own but the inherited names.
+  // TF_DATA_DIR keeps terraform's .terraform directory out of the checkout too.
   ctx.env = {Cat("PATH=", options_.path), Cat("HOME=", ctx.dir, "/home"),
+             Cat("TF_DATA_DIR=", ctx.dir, "/terraform-data"),
              "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
              "GIT_TERMINAL_PROMPT=0"};
   for (const std::string& inherited : options_.inherited_env) {

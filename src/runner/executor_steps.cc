@@ -15,8 +15,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The saved plan lives in the run's private directory, outside the checkout, so nothing in the
+// repository (a symbolic link of the same name) can redirect terraform's write.
 constexpr std::string_view kPlanFile = "terrane.tfplan";
 constexpr std::chrono::seconds kShowTimeout{600};
+
+std::string PlanPath(const std::string& run_dir) { return Cat(run_dir, "/", kPlanFile); }
 
 bool IsApplyStepName(std::string_view name) { return name == "apply" || name == "destroy"; }
 bool IsPlanStepName(std::string_view name) {
@@ -74,7 +78,7 @@ absl::StatusOr<bool> RunExecutor::Step(Context& ctx, size_t index) {
   } else if (IsPlanStepName(step.name)) {
     go_on = PlanStep(ctx, step, &result);
   } else {
-    absl::StatusOr<CommandResult> r = Terraform(ctx, ApplyArgs(std::string(kPlanFile)));
+    absl::StatusOr<CommandResult> r = Terraform(ctx, ApplyArgs(PlanPath(ctx.dir)));
     if (!r.ok()) return r.status();
     result = *r;
   }
@@ -123,12 +127,12 @@ absl::StatusOr<bool> RunExecutor::InitStep(Context& ctx, std::optional<CommandRe
   while (!sha.empty() && (sha.back() == '\n' || sha.back() == '\r')) sha.pop_back();
   ctx.run.commit_sha = sha;
   ctx.log->Note(Cat("[terrane] commit ", sha));
-  std::error_code ec;
-  if (!fs::is_directory(ctx.module_dir, ec)) {
-    return absl::FailedPreconditionError(
-        Cat("'repository_path' names '", source.path,
-                     "', which is not a directory at commit ", sha));
+  absl::StatusOr<std::string> module_dir = ResolveModuleDir(ctx.src, source.path);
+  if (!module_dir.ok()) {
+    return absl::Status(module_dir.status().code(),
+                        Cat(module_dir.status().message(), " at commit ", sha));
   }
+  ctx.module_dir = *std::move(module_dir);
   TERRANE_RETURN_IF_ERROR(ConfigureBackend(ctx));
   TERRANE_ASSIGN_OR_RETURN(CommandResult r, Terraform(ctx, InitArgs()));
   *last = r;
@@ -143,11 +147,10 @@ absl::Status RunExecutor::ConfigureBackend(Context& ctx) {
         "workspace's Terrane state");
     return absl::OkStatus();
   }
-  std::ofstream out(Cat(ctx.module_dir, "/", kBackendOverrideFile));
-  out << "# Written by Terrane for this run: state lives in the Terrane workspace.\n"
-         "terraform {\n  backend \"http\" {}\n}\n";
-  out.close();
-  if (!out) return absl::InternalError("cannot write the backend override file");
+  TERRANE_RETURN_IF_ERROR(WriteNewFile(
+      Cat(ctx.module_dir, "/", kBackendOverrideFile),
+      "# Written by Terrane for this run: state lives in the Terrane workspace.\n"
+      "terraform {\n  backend \"http\" {}\n}\n"));
   AddBackendEnv(ctx);
   return absl::OkStatus();
 }
@@ -160,6 +163,10 @@ void RunExecutor::AddBackendEnv(Context& ctx) {
       options_.server_url, "/iacm/api/orgs/", k.org, "/projects/", k.project, "/workspaces/",
       k.identifier, "/terraform-backend?accountIdentifier=", k.account, "&ID=", ctx.run.id);
   ctx.credential = auth_.IssueRunCredential(ctx.run.id, k);
+  // The credential reaches every command's environment; a command printing it (env, debug
+  // logs) must not hand it to whoever reads the log while the run executes.
+  ctx.mask.push_back(ctx.credential);
+  ctx.log->AddSecrets({ctx.credential});
   ctx.env.push_back(Cat("TF_HTTP_ADDRESS=", address));
   ctx.env.push_back("TF_HTTP_USERNAME=terrane-run");
   ctx.env.push_back(Cat("TF_HTTP_PASSWORD=", ctx.credential));
@@ -168,7 +175,7 @@ void RunExecutor::AddBackendEnv(Context& ctx) {
 absl::StatusOr<bool> RunExecutor::PlanStep(Context& ctx, model::RunStep& step,
                                            std::optional<CommandResult>* last) {
   TERRANE_ASSIGN_OR_RETURN(CommandResult r,
-                           Terraform(ctx, PlanArgs(ctx.run, std::string(kPlanFile))));
+                           Terraform(ctx, PlanArgs(ctx.run, PlanPath(ctx.dir))));
   *last = r;
   if (r.exit_code != 0 && r.exit_code != 2) return false;
   if (r.cancelled || r.timed_out) return false;
@@ -176,7 +183,7 @@ absl::StatusOr<bool> RunExecutor::PlanStep(Context& ctx, model::RunStep& step,
   show_limits.timeout = kShowTimeout;
   int code = 0;
   ProcessSpec show{.executable = ctx.binary,
-                   .args = {"show", "-json", std::string(kPlanFile)},
+                   .args = {"show", "-json", PlanPath(ctx.dir)},
                    .env = ctx.env,
                    .cwd = ctx.module_dir};
   TERRANE_ASSIGN_OR_RETURN(std::string json,
@@ -187,7 +194,7 @@ absl::StatusOr<bool> RunExecutor::PlanStep(Context& ctx, model::RunStep& step,
   // terraform's own verdict wins: exit code 2 means the plan has changes.
   ctx.run.changes.has_changes = r.exit_code == 2;
   TERRANE_RETURN_IF_ERROR(store_.PutRunArtifact(ctx.run.id, "plan_json", MaskSecrets(json, ctx.mask)));
-  show.args = {"show", "-no-color", std::string(kPlanFile)};
+  show.args = {"show", "-no-color", PlanPath(ctx.dir)};
   TERRANE_ASSIGN_OR_RETURN(std::string human,
                            CaptureCommand(launcher_, show, ctx.control, show_limits, &code));
   TERRANE_RETURN_IF_ERROR(

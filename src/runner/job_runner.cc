@@ -82,7 +82,18 @@ void JobRunner::Work() {
     }
     model::Run run = **std::move(claimed);
     hub_.Notify();
-    if (model::IsFinal(run.status)) continue;  // refused at claim (locked by someone else)
+    if (model::IsFinal(run.status)) {
+      // Refused at claim (locked by someone else); an approved run's plan is discarded too.
+      std::error_code ec;
+      std::filesystem::remove_all(executor_.WorkDir(run.id), ec);
+      absl::Status noted = store_.AppendRunLog(
+          run.id, Cat("[terrane] run ", model::ToString(run.status), ": ", run.message, "\n"));
+      if (!noted.ok()) {
+        TERRANE_LOG(warn, "runner", "run_id={} log append failed: {}", run.id, noted.ToString());
+      }
+      hub_.Notify();
+      continue;
+    }
     auto control = std::make_shared<RunControl>();
     {
       absl::MutexLock lock(&mu_);

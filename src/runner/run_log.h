@@ -30,8 +30,16 @@ class LogHub {
   uint64_t version_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-// `text` with every occurrence of each non-empty value in `secrets` replaced by "***".
+// `text` with every occurrence of each non-empty value in `secrets` replaced by "***", longer
+// values first so a secret containing another is masked whole.
 std::string MaskSecrets(std::string_view text, const std::vector<std::string>& secrets);
+
+// The forms in which a secret `value` can appear in a run's output and artifacts: as itself, as
+// the inside of a JSON string (also as Go's encoder writes it, which escapes <, > and &, the way
+// terraform's JSON output shows it) and, for a value of several lines, each line of at least
+// kMinMaskedLine characters alone (terraform prefixes every output line of a command).
+std::vector<std::string> SecretForms(std::string_view value);
+inline constexpr size_t kMinMaskedLine = 4;
 
 class RunLog {
  public:
@@ -44,14 +52,20 @@ class RunLog {
   // Output of a command; complete lines are stored at once.
   void Write(std::string_view bytes);
   // A line of Terrane's own ("==> plan"), stored at once.
+  // Kept even after the log reached its limit, so the log always says how the run ended.
   void Note(std::string_view line);
   // Stores what is held back (at the end of each command).
   void Flush();
   // The secrets masked in this log, for masking artifacts the same way.
   const std::vector<std::string>& secrets() const { return secrets_; }
+  // Masks `more` too from now on (a credential issued while the run executes).
+  void AddSecrets(const std::vector<std::string>& more);
 
  private:
-  void Store(std::string_view text);
+  // `own`: Terrane's own line, stored even after the limit was reached.
+  void Store(std::string_view text, bool own = false);
+  // Orders secrets_ longest first and drops empty ones.
+  void SortSecrets();
 
   storage::Store& store_;
   LogHub& hub_;

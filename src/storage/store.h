@@ -128,7 +128,9 @@ class Store {
   virtual absl::StatusOr<model::Lock> AcquireLock(const model::WorkspaceKey& key,
                                                   const model::Lock& lock) = 0;
   // Releases the lock. `lock_id` nullopt = force (any holder). A different id while locked →
-  // Aborted with the holder's LockInfo. Releasing an unlocked workspace succeeds.
+  // Aborted with the holder's LockInfo. Releasing an unlocked workspace succeeds. The lock of a
+  // run that has not ended is released only by the run ending: FailedPrecondition naming the
+  // run (unlocking it would let others change the state under a running or approved plan).
   // Returns the released lock, if there was one.
   virtual absl::StatusOr<std::optional<model::Lock>> ReleaseLock(
       const model::WorkspaceKey& key, const std::optional<std::string>& lock_id) = 0;

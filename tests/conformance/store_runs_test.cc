@@ -151,7 +151,10 @@ TEST_P(StoreTest, StartUpRecoveryFailsInFlightRunsAndReleasesTheirLocks) {
   ASSERT_OK(store().CreateRun(NewRun("run-a2", Key("a"), model::RunOperation::kPlan, 3)));
   ASSERT_OK_AND_ASSIGN(std::optional<model::Run> a, store().ClaimNextRun(4));
   ASSERT_OK_AND_ASSIGN(std::optional<model::Run> b, store().ClaimNextRun(5));
-  // a wrote state before the crash; b was waiting for approval and changed nothing.
+  // a was applying and wrote state before the crash; b was waiting for approval.
+  for (model::RunStep& step : a->steps) step.status = model::StepStatus::kSucceeded;
+  a->steps.back().status = model::StepStatus::kRunning;
+  ASSERT_OK(store().SaveRun(*a));
   ASSERT_OK(Put(Key("a"), MakeState(1, "lin", 1), 6, std::string("run-a")));
   b->status = model::RunStatus::kWaitingApproval;
   ASSERT_OK(store().SaveRun(*b));

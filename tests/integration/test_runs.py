@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from terrane_harness import ServerTestCase, TerraneServer, ws_base, ws_path  # noqa: E402
+from terrane_harness import ServerTestCase, TerraneServer, lock_path, ws_base, ws_path  # noqa: E402
 from test_terraform_e2e import terraform_problem  # noqa: E402
 
 RUN_TIMEOUT_S = 240
@@ -264,7 +264,7 @@ resource "terraform_data" "broken" {
         self.assertEqual(done["status"], "failed")
         self.assertEqual(self.steps(done), [("init", "failed"), ("plan", "skipped"),
                                             ("apply", "skipped")])
-        self.assertIn("state did not change", done["message"])
+        self.assertIn("stopped before applying anything, so the workspace stays inactive", done["message"])
         self.assertEqual(self.status(ws), "inactive")
         self.assertEqual(self.client.api("DELETE", ws_path(ws)).status, 204)
 
@@ -329,7 +329,7 @@ class ApprovalTest(RunTestCase):
         rejected = self.client.api("POST", f"{ws_path(ws)}/runs/{run2['id']}/reject")
         self.assertEqual(rejected.status, 200, rejected)
         self.assertEqual(rejected.body["status"], "rejected")
-        self.assertIn("state did not change", rejected.body["message"])
+        self.assertIn("stopped before applying anything, so the workspace stays active", rejected.body["message"])
         w = self.client.get_workspace(ws)
         self.assertEqual((w["status"], w["backend_locked"]), ("active", False))
         self.assertEqual(len(self.client.versions(ws)), 1)
@@ -552,6 +552,205 @@ class ProvisionerTest(RunTestCase):
         ws3 = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "t"}}),
                              provisioner_version="1.11")
         self.assertEqual(self.wait(ws3, self.start(ws3, "plan")["id"])["status"], "succeeded")
+
+
+class RepositoryPathTest(RunTestCase):
+
+    def test_symlinks_in_the_repository_cannot_lead_a_run_outside_it(self):
+        outside = tempfile.mkdtemp(dir=self._tmp.name)
+        victim = os.path.join(outside, "victim.tf")
+        with open(victim, "w") as f:
+            f.write("# precious\n")
+        repo = self.repo({"main.tf": SIMPLE_TF % {"value": "l"},
+                          "infra/main.tf": SIMPLE_TF % {"value": "i"}})
+        os.symlink(outside, os.path.join(repo.path, "escape"))
+        os.symlink("..", os.path.join(repo.path, "infra", "up"))
+        os.symlink("infra", os.path.join(repo.path, "alias"))
+        # files Terrane and terraform write next to the configuration, as links to elsewhere
+        os.symlink(victim, os.path.join(repo.path, "terrane_backend_override.tf"))
+        os.symlink(os.path.join(outside, "plan"), os.path.join(repo.path, "terrane.tfplan"))
+        os.symlink(outside, os.path.join(repo.path, ".terraform"))
+        repo.commit({}, "links")
+        for path in ("escape", "infra/up/escape", "alias/up/escape"):
+            ws = self.workspace(repo, repository_path=path)
+            done = self.wait(ws, self.start(ws, "plan")["id"])
+            self.assertEqual(done["status"], "failed", self.log(ws, done["id"]))
+            self.assertIn("leads outside the repository", done["message"])
+            self.assertEqual(self.status(ws), "inactive")
+        ws = self.workspace(repo, repository_path="alias")  # a link that stays inside is fine
+        done = self.wait(ws, self.start(ws, "plan")["id"])
+        self.assertEqual(done["status"], "succeeded", self.log(ws, done["id"]))
+        ws = self.workspace(repo)
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        self.assertEqual(done["status"], "succeeded", self.log(ws, done["id"]))
+        self.assertEqual(self.status(ws), "active")
+        with open(victim) as f:
+            self.assertEqual(f.read(), "# precious\n")
+        self.assertEqual(sorted(os.listdir(outside)), ["victim.tf"])
+
+
+class RunEnvironmentTest(RunTestCase):
+    """What of the server's environment reaches a run, and what the run's log shows of it."""
+    CANARY = "canary-" + os.urandom(6).hex()
+    MASTER_KEY = "a2V5LWZvci10aGUtZW52aXJvbm1lbnQtdGVzdC0zMmI="  # base64 of 32 bytes
+
+    @classmethod
+    def setUpClass(cls):
+        os.environ["TERRANE_MASTER_KEY"] = cls.MASTER_KEY
+        os.environ["TERRANE_TEST_CANARY"] = cls.CANARY
+        try:
+            super().setUpClass()
+        finally:
+            del os.environ["TERRANE_MASTER_KEY"]
+            del os.environ["TERRANE_TEST_CANARY"]
+
+    def test_only_the_run_environment_reaches_terraform_and_the_credential_is_masked(self):
+        dump = os.path.join(self._tmp.name, self.unique("env"))
+        tf = """
+resource "terraform_data" "env" {
+  provisioner "local-exec" {
+    command = "env | sort; env > %s"
+  }
+}
+""" % dump
+        ws = self.workspace(self.repo({"main.tf": tf}))
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        log = self.log(ws, done["id"])
+        self.assertEqual(done["status"], "succeeded", log)
+        with open(dump) as f:
+            env = dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)
+        self.assertNotIn("TERRANE_MASTER_KEY", env)
+        self.assertNotIn(self.MASTER_KEY, "\n".join(env.values()))
+        self.assertNotIn(self.CANARY, "\n".join(env.values()))
+        allowed = {"PATH", "HOME", "PWD", "SHLVL", "_", "LANG", "TZ", "TF_IN_AUTOMATION",
+                   "TF_INPUT", "CHECKPOINT_DISABLE", "GIT_TERMINAL_PROMPT", "TF_DATA_DIR",
+                   "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "SSL_CERT_FILE", "SSL_CERT_DIR",
+                   "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
+                   "no_proxy", "TF_HTTP_ADDRESS", "TF_HTTP_USERNAME", "TF_HTTP_PASSWORD"}
+        self.assertEqual(set(env) - allowed, set())
+        # the run's state credential reaches terraform, never the log
+        credential = env["TF_HTTP_PASSWORD"]
+        self.assertTrue(credential.startswith("tr."), credential[:3])
+        self.assertNotIn(credential, log)
+        self.assertIn("TF_HTTP_PASSWORD=***", log)
+        self.assertNotIn(self.CANARY, log)
+        # it no longer works once the run ended
+        r = self.client.state("GET", f"{ws_path(ws)}/terraform-backend?accountIdentifier=default",
+                              password=credential)
+        self.assertEqual(r.status, 401, r)
+
+
+class SecretEscapingTest(RunTestCase):
+
+    def test_secrets_with_html_characters_and_several_lines_stay_masked(self):
+        value = 'p&ss<w>rd"' + os.urandom(4).hex()
+        pem = ("-----BEGIN TEST KEY-----\n" + os.urandom(24).hex() + "\n" + os.urandom(24).hex()
+               + "\n-----END TEST KEY-----")
+        for name, v in (("html_pw", value), ("pem_key", pem)):
+            r = self.client.api("POST", "/v1/orgs/default/projects/default/secrets", {"secret": {
+                "identifier": name, "name": name,
+                "spec": {"type": "SecretText", "value_type": "Inline", "value": v}}})
+            self.assertEqual(r.status, 201, r)
+        tf = """
+variable "pw" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "check" {
+  input = sha256(var.pw)
+  provisioner "local-exec" {
+    command = "printf '%s\\n' \\"$PEM\\""
+  }
+}
+"""
+        ws = self.workspace(self.repo({"main.tf": tf}), terraform_variables={
+            "pw": {"key": "pw", "value": "html_pw", "value_type": "secret"}},
+            environment_variables={
+            "PEM": {"key": "PEM", "value": "pem_key", "value_type": "secret"}})
+        done = self.wait(ws, self.start(ws, "provision")["id"])
+        log = self.log(ws, done["id"])
+        self.assertEqual(done["status"], "succeeded", log)
+        self.assertIn("(local-exec): ***", log)
+        plan_json = self.client.api("GET", f"{ws_path(ws)}/runs/{done['id']}/plan?format=json")
+        self.assertEqual(plan_json.body["variables"]["pw"]["value"], "***")
+        go_escaped = json.dumps(value).strip('"').replace("<", "\\u003c").replace(
+            ">", "\\u003e").replace("&", "\\u0026")
+        for raw in (plan_json.raw, log.encode()):
+            for form in (value, json.dumps(value).strip('"'), go_escaped):
+                self.assertNotIn(form.encode(), raw)
+            for line in pem.splitlines():
+                self.assertNotIn(line.encode(), raw)
+
+
+class RunLockTest(RunTestCase):
+
+    def test_the_lock_of_a_run_waiting_for_approval_cannot_be_taken_away(self):
+        ws = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "k"}}))
+        run = self.start(ws, "provision", approval_required=True)
+        self.assertEqual(self.wait(ws, run["id"], statuses=("waiting_approval", "failed"))["status"],
+                         "waiting_approval", self.log(ws, run["id"]))
+        r = self.client.api("POST", ws_path(ws) + "/actions/force-unlock")
+        self.assertGoaError(r, 409, "conflict", run["id"], "cancel")
+        # terraform force-unlock by hand: an UNLOCK naming the run's lock id
+        r = self.client.state("DELETE", lock_path(ws), json.dumps({"ID": run["id"]}).encode())
+        self.assertEqual(r.status, 409, r)
+        self.assertEqual(self.client.api("POST", ws_path(ws) + "/actions/lock",
+                                         {"reason": "mine"}).status, 423)
+        self.assertTrue(self.client.get_workspace(ws)["backend_locked"])
+        self.assertEqual(self.client.api("POST", f"{ws_path(ws)}/runs/{run['id']}/approve").status,
+                         200)
+        done = self.wait(ws, run["id"])
+        self.assertEqual(done["status"], "succeeded", self.log(ws, run["id"]))
+        self.assertEqual(len(self.client.versions(ws)), 1)
+        w = self.client.get_workspace(ws)
+        self.assertEqual((w["status"], w["backend_locked"]), ("active", False))
+        # once the run ended, a force-unlock is harmless again
+        self.assertEqual(self.client.api("POST", ws_path(ws) + "/actions/force-unlock").status, 200)
+
+
+class HangingListener:
+    """A TCP port that accepts connections and never answers: terraform waits on it."""
+
+    def __init__(self):
+        import socket
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+
+    def close(self):
+        self.sock.close()
+
+
+class CancelDuringPlanTest(RunTestCase):
+
+    def test_a_provision_cancelled_during_plan_keeps_the_status(self):
+        hang = HangingListener()
+        self.addCleanup(hang.close)
+        tf = """
+data "terraform_remote_state" "slow" {
+  backend = "http"
+  config = {
+    address = "http://127.0.0.1:%d/state"
+  }
+}
+resource "terraform_data" "a" {
+  input = "x"
+}
+""" % hang.port
+        ws = self.workspace(self.repo({"main.tf": tf}))
+        run = self.start(ws, "provision")
+        self.wait_log(ws, run["id"], "terraform plan")
+        self.assertEqual(self.status(ws), "provisioning")
+        r = self.client.api("POST", f"{ws_path(ws)}/runs/{run['id']}/cancel")
+        self.assertEqual(r.status, 200, r)
+        done = self.wait(ws, run["id"], timeout=60)
+        self.assertEqual(done["status"], "cancelled", self.log(ws, run["id"]))
+        self.assertEqual(self.steps(done), [("init", "succeeded"), ("plan", "cancelled"),
+                                            ("apply", "skipped")])
+        self.assertIn("before applying anything", done["message"])
+        w = self.client.get_workspace(ws)
+        self.assertEqual((w["status"], w["backend_locked"]), ("inactive", False))
 
 
 class RestartTest(unittest.TestCase):

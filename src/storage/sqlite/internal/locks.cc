@@ -36,12 +36,6 @@ absl::Status InsertLock(Connection& conn, int64_t workspace_id, const model::Loc
       .Run();
 }
 
-absl::Status DeleteLock(Connection& conn, int64_t workspace_id) {
-  TERRANE_ASSIGN_OR_RETURN(Statement stmt,
-                           Statement::Prepare(conn, "DELETE FROM locks WHERE workspace_id = ?"));
-  return stmt.Bind(1, workspace_id).Run();
-}
-
 }  // namespace
 
 absl::StatusOr<std::optional<model::Lock>> LockFromRow(const Statement& stmt, int first) {
@@ -90,6 +84,12 @@ absl::StatusOr<model::Lock> AcquireLock(Connection& conn, const model::Workspace
   return lock;
 }
 
+absl::Status DeleteLock(Connection& conn, int64_t workspace_id) {
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt,
+                           Statement::Prepare(conn, "DELETE FROM locks WHERE workspace_id = ?"));
+  return stmt.Bind(1, workspace_id).Run();
+}
+
 absl::StatusOr<std::optional<model::Lock>> ReleaseLock(Connection& conn,
                                                        const model::WorkspaceKey& key,
                                                        const std::optional<std::string>& lock_id) {
@@ -100,6 +100,20 @@ absl::StatusOr<std::optional<model::Lock>> ReleaseLock(Connection& conn,
     return model::LockedError(
         *held, Cat("workspace '", key.identifier, "' is locked by ", HolderName(*held), " (",
                    DescribeLock(*held), "), not by lock ", *lock_id));
+  }
+  if (held->origin == model::LockOrigin::kRun) {
+    TERRANE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(conn, "SELECT status FROM runs WHERE id = ? AND workspace_id = ? AND "
+                                 "status IN ('queued', 'running', 'waiting_approval')"));
+    stmt.Bind(1, held->id).Bind(2, workspace_id);
+    TERRANE_ASSIGN_OR_RETURN(bool unfinished, stmt.Step());
+    if (unfinished) {
+      return absl::FailedPreconditionError(
+          Cat("workspace '", key.identifier, "' is locked by run ", held->id, " (",
+              stmt.Text(0), "): the lock is released when the run ends; cancel the run (POST "
+              ".../runs/", held->id, "/cancel) instead of unlocking"));
+    }
   }
   TERRANE_RETURN_IF_ERROR(DeleteLock(conn, workspace_id));
   return held;

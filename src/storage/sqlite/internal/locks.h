@@ -23,6 +23,9 @@ absl::StatusOr<std::optional<model::Lock>> LoadLock(Connection& conn, int64_t wo
 // "backend lock 1b2c…": how messages name a lock.
 std::string DescribeLock(const model::Lock& lock);
 
+// Removes the lock of workspace row `workspace_id`, whoever holds it.
+absl::Status DeleteLock(Connection& conn, int64_t workspace_id);
+
 // storage::Store::AcquireLock / ReleaseLock.
 absl::StatusOr<model::Lock> AcquireLock(Connection& conn, const model::WorkspaceKey& key,
                                         const model::Lock& lock);

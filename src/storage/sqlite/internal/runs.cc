@@ -161,6 +161,26 @@ absl::Status StartRun(Connection& conn, int64_t workspace_id, model::Run& run, i
   return absl::OkStatus();
 }
 
+// An approved run resumes only while it still holds the workspace lock taken at its start (a
+// server restart in between ends the run instead). Otherwise the run fails without applying.
+absl::Status ResumeRun(Connection& conn, int64_t workspace_id, model::Run& run, int64_t now) {
+  TERRANE_ASSIGN_OR_RETURN(std::optional<model::Lock> lock, LoadLock(conn, workspace_id));
+  if (lock.has_value() && lock->id == run.id) return absl::OkStatus();
+  run.status = model::RunStatus::kFailed;
+  run.message = Cat("the approved plan was not applied: the run no longer holds the workspace "
+                    "lock (",
+                    lock.has_value() ? DescribeLock(*lock) : std::string("it was released"),
+                    "). Start a new run");
+  run.finished = now;
+  EndSteps(run, model::StepStatus::kSkipped, now);
+  TERRANE_ASSIGN_OR_RETURN(std::string checksum, CurrentChecksum(conn, workspace_id));
+  std::string why;
+  std::optional<model::WorkspaceStatus> status = model::StatusAfterFailure(run, checksum, &why);
+  run.message = Cat(run.message, "; ", why);
+  if (status.has_value()) TERRANE_RETURN_IF_ERROR(SetStatusById(conn, workspace_id, *status, now));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CreateRun(Connection& conn, const model::Run& run) {
@@ -236,7 +256,11 @@ absl::StatusOr<std::optional<model::Run>> ClaimNextRun(Connection& conn, int64_t
   if (runs.empty()) return std::optional<model::Run>();
   model::Run run = std::move(runs.front());
   run.status = model::RunStatus::kRunning;
-  if (!run.approved) TERRANE_RETURN_IF_ERROR(StartRun(conn, ws_ids.front(), run, now));
+  if (run.approved) {
+    TERRANE_RETURN_IF_ERROR(ResumeRun(conn, ws_ids.front(), run, now));
+  } else {
+    TERRANE_RETURN_IF_ERROR(StartRun(conn, ws_ids.front(), run, now));
+  }
   TERRANE_RETURN_IF_ERROR(SaveRun(conn, run));
   return std::optional<model::Run>(std::move(run));
 }
@@ -280,7 +304,7 @@ absl::Status FinishRun(Connection& conn, const RunOutcome& outcome) {
   }
   TERRANE_ASSIGN_OR_RETURN(std::optional<model::Lock> lock, LoadLock(conn, workspace_id));
   if (lock.has_value() && lock->origin == model::LockOrigin::kRun && lock->id == outcome.run.id) {
-    TERRANE_RETURN_IF_ERROR(ReleaseLock(conn, outcome.run.workspace, outcome.run.id).status());
+    TERRANE_RETURN_IF_ERROR(DeleteLock(conn, workspace_id));
   }
   return absl::OkStatus();
 }
