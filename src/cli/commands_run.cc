@@ -37,7 +37,8 @@ json::array Strings(const std::vector<std::string>& items) {
   return out;
 }
 
-// Provision and destroy ask for approval of their plan, as terraform apply does.
+// Provision and destroy always stop for approval of their plan, as terraform apply does;
+// --auto-approve approves it when the run waits, so the run records who approved.
 absl::StatusOr<int> Start(Context& ctx, std::string_view op, const StartFlags& f) {
   bool approvable = op == "provision" || op == "destroy";
   if (approvable && !f.auto_approve && !f.no_follow && !ctx.terminal.interactive()) {
@@ -46,7 +47,7 @@ absl::StatusOr<int> Start(Context& ctx, std::string_view op, const StartFlags& f
             "--auto-approve to ", op, " without asking"));
   }
   json::object body{{"operation", op}};
-  if (approvable) body["approval_required"] = !f.auto_approve;
+  if (approvable) body["approval_required"] = true;
   if (!f.targets.empty()) body["targets"] = Strings(f.targets);
   if (!f.replace.empty()) body["replace"] = Strings(f.replace);
   TERRANE_ASSIGN_OR_RETURN(

@@ -92,7 +92,7 @@ absl::Status ApplyWorkspaceFlags(const WorkspaceFlags& f, json::object& body) {
   if (f.path.has_value()) body["repository_path"] = *f.path;
   int refs = !f.branch.empty() + !f.commit.empty() + !f.sha.empty();
   if (refs > 1) {
-    return absl::InvalidArgumentError("give only one of --branch, --tag and --sha");
+    return absl::InvalidArgumentError("give only one of --branch, --git-tag and --sha");
   }
   if (refs == 1) {
     body.erase("repository_branch");
@@ -102,15 +102,19 @@ absl::Status ApplyWorkspaceFlags(const WorkspaceFlags& f, json::object& body) {
     SetIfGiven(body, "repository_commit", f.commit);
     SetIfGiven(body, "repository_sha", f.sha);
   }
-  json::object& tf = ObjectField(body, "terraform_variables");
-  json::object& env = ObjectField(body, "environment_variables");
+  // One map at a time: inserting into `body` invalidates references into it.
+  ObjectField(body, "terraform_variables");
+  ObjectField(body, "environment_variables");
   for (const std::string& name : f.unset) {
-    if (tf.erase(name) + env.erase(name) == 0) {
+    if (body["terraform_variables"].get_object().erase(name) +
+            body["environment_variables"].get_object().erase(name) == 0) {
       return absl::InvalidArgumentError(Cat("--unset ", name, ": the workspace has no such variable"));
     }
   }
+  json::object& tf = body["terraform_variables"].get_object();
   TERRANE_RETURN_IF_ERROR(AddVariables(f.vars, "string", "--var", tf));
   TERRANE_RETURN_IF_ERROR(AddVariables(f.secret_vars, "secret", "--secret-var", tf));
+  json::object& env = body["environment_variables"].get_object();
   TERRANE_RETURN_IF_ERROR(AddVariables(f.env, "string", "--env", env));
   TERRANE_RETURN_IF_ERROR(AddVariables(f.secret_env, "secret", "--secret-env", env));
   if (!f.tags.empty()) {

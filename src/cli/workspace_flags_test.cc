@@ -29,6 +29,21 @@ TEST(ApplyWorkspaceFlagsTest, FlagsOverrideAndAddVariables) {
       "environment_variables":{},"tags":{"team":"platform","prod":""}})"));
 }
 
+// Regression: adding the second map to an empty body moved the first, and the variables written
+// through a stale reference were lost.
+TEST(ApplyWorkspaceFlagsTest, VariablesSurviveOnAnEmptyBody) {
+  json::object body;
+  WorkspaceFlags f;
+  f.vars = {"greeting=hello"};
+  f.env = {"TF_LOG=info"};
+  f.tags = {"team:platform"};
+  ASSERT_TRUE(ApplyWorkspaceFlags(f, body).ok());
+  EXPECT_EQ(json::value(body), json::parse(R"({
+      "terraform_variables":{"greeting":{"key":"greeting","value":"hello","value_type":"string"}},
+      "environment_variables":{"TF_LOG":{"key":"TF_LOG","value":"info","value_type":"string"}},
+      "tags":{"team":"platform"}})"));
+}
+
 TEST(ApplyWorkspaceFlagsTest, MalformedItemsAreRefused) {
   json::object body;
   WorkspaceFlags f;
