@@ -14,9 +14,11 @@ namespace json = boost::json;
 
 void Context::PrintJson(const json::value& doc) const { out << json::serialize(doc) << "\n"; }
 
-CLI::App* Registry::Group(CLI::App* parent, std::string name, std::string description) {
+CLI::App* Registry::Group(CLI::App* parent, std::string name, std::string description,
+                          std::string example) {
   CLI::App* group = parent->add_subcommand(std::move(name), std::move(description));
   group->require_subcommand(1);
+  group->footer("Example:\n  " + example);
   return group;
 }
 
@@ -71,8 +73,9 @@ const json::array& Arr(const json::value& v) {
 ClientCommands::ClientCommands(CLI::App& app)
     : registry_(std::make_unique<internal::Registry>(app)) {
   internal::AddTenancyCommands(*registry_);
-  CLI::App* workspace = registry_->Group(&app, "workspace", "Workspaces: list, inspect, create, "
-                                                            "provision, destroy, delete");
+  CLI::App* workspace =
+      registry_->Group(&app, "workspace", "Workspaces: list, inspect, create, provision, destroy, delete",
+                       "terrane workspace list --output json");
   workspace->alias("ws");
   internal::AddWorkspaceCommands(*registry_, workspace);
   internal::AddStateCommands(*registry_, workspace);

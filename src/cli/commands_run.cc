@@ -166,7 +166,8 @@ void AddRunCommands(Registry& r, CLI::App* ws) {
   AddStart(r, ws, "plan", "Show what a provision would change");
   AddStart(r, ws, "drift", "Detect drift between real infrastructure and the state");
 
-  CLI::App* run = r.Group(&r.app(), "run", "Runs of a workspace: list, inspect, logs, decide");
+  CLI::App* run = r.Group(&r.app(), "run", "Runs of a workspace: list, inspect, logs, decide",
+                          "terrane run list app");
   auto f = std::make_shared<RunFlags>();
   auto add = [&](std::string name, std::string description, std::string example,
                  std::function<absl::StatusOr<int>(Context&, const RunFlags&)> fn, bool with_run) {

@@ -126,7 +126,8 @@ void AddStateCommands(Registry& r, CLI::App* workspace) {
     c->add_option("workspace", *ws, "Workspace identifier")->required();
     return c;
   };
-  CLI::App* state = r.Group(workspace, "state", "State history of a workspace");
+  CLI::App* state = r.Group(workspace, "state", "State history of a workspace",
+                            "terrane workspace state versions net");
   add_ws(r.Command(state, "versions", "List state versions, newest first",
                    "terrane workspace state versions net",
                    [ws](Context& ctx) { return Versions(ctx, *ws); }));

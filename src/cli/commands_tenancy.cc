@@ -74,9 +74,11 @@ void AddCrud(Registry& r, std::string_view kind, std::shared_ptr<TenancyFlags> f
     return k == "org" ? std::string("/v1/orgs")
                       : Cat("/v1/orgs/", ctx.api.settings().org, "/projects");
   };
-  CLI::App* group = r.Group(&r.app(), k, k == "org" ? "Organizations of the account"
-                                                    : "Projects of an organization (--org)");
   std::string scope = k == "org" ? "" : " --org default";
+  CLI::App* group = r.Group(&r.app(), k,
+                            k == "org" ? "Organizations of the account"
+                                       : "Projects of an organization (--org)",
+                            Cat("terrane ", k, " list", scope));
   r.Command(group, "list", "List them", Cat("terrane ", k, " list", scope),
             [path, k](Context& ctx) -> absl::StatusOr<int> {
               TERRANE_ASSIGN_OR_RETURN(json::value list, ctx.api.CallJson("GET", path(ctx)));

@@ -74,7 +74,9 @@ absl::Status ReadResponse(tcp::socket& socket, const Endpoint& ep, HttpResponse&
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    bhttp::read(socket, buffer, parser, ec);
+    // read_some, not read: read would wait until the chunk buffer is full, holding back a
+    // followed log until 16 KiB of it arrived.
+    bhttp::read_some(socket, buffer, parser, ec);
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) return NetworkError(ep, "the connection broke while reading from", ec);
     size_t n = chunk.size() - parser.get().body().size;

@@ -10,6 +10,7 @@ import json
 import os
 import pty
 import select
+import signal
 import socket
 import stat
 import subprocess
@@ -72,12 +73,13 @@ class CliTestCase(RunTestCase):
 
     def cli_pty(self, args, answers, timeout=CLI_TIMEOUT_S):
         """Runs the CLI on a pseudo-terminal; each (prompt, reply) waits for `prompt` in the
-        output and types `reply`. Returns (exit code, everything the terminal showed)."""
+        output and types `reply` (or calls it with the process). Returns (exit code, everything the terminal showed)."""
         master, slave = pty.openpty()
         proc = subprocess.Popen([terrane_bin(), *args], stdin=slave, stdout=slave, stderr=slave,
                                 env=self.env(), close_fds=True)
         os.close(slave)
         seen = b""
+        matched = 0
         pending = list(answers)
         deadline = time.monotonic() + timeout
         try:
@@ -93,8 +95,15 @@ class CliTestCase(RunTestCase):
                     if not chunk:
                         break
                     seen += chunk
-                    if pending and pending[0][0].encode() in seen:
-                        os.write(master, pending.pop(0)[1].encode() + b"\n")
+                    # Each prompt is looked for after the previous one.
+                    found = seen.find(pending[0][0].encode(), matched) if pending else -1
+                    if found >= 0:
+                        matched = found + len(pending[0][0])
+                        reply = pending.pop(0)[1]
+                        if callable(reply):
+                            reply(proc)
+                        else:
+                            os.write(master, reply.encode() + b"\n")
                 elif proc.poll() is not None:
                     break
             code = proc.wait(timeout=30)
@@ -201,6 +210,22 @@ class LifecycleTest(CliTestCase):
                                     [("Only 'yes' approves", "yes")])
         self.assertEqual(code, 0, screen)
         self.assertEqual(self.status(ws), "active")
+
+    def test_ctrl_c_asks_whether_to_cancel(self):
+        # Also the regression test for a followed log held back until 16 KiB had arrived:
+        # "sleeping" must show while the run still sleeps.
+        tf = ('resource "terraform_data" "s" {\n  provisioner "local-exec" {\n'
+              '    command = "echo sleeping; sleep 120"\n  }\n}\n')
+        ws = self.workspace(self.repo({"main.tf": tf}))
+        interrupt = lambda proc: proc.send_signal(signal.SIGINT)  # noqa: E731
+        code, screen = self.cli_pty(
+            ["workspace", "provision", ws, "--auto-approve"],
+            [("sleeping", interrupt), ("Cancel run", "n"), ("still following", interrupt),
+             ("Cancel run", "y"), ("cancel requested", lambda proc: None)])
+        self.assertEqual(code, 3, screen)
+        self.assertRegex(screen, r"Run run-[0-9a-f]+ cancelled")
+        runs = self.cli_json("run", "list", ws)
+        self.assertEqual([r["status"] for r in runs], ["cancelled"])
 
     def test_exit_codes_follow_the_run(self):
         repo = self.repo({"main.tf": 'resource "terraform_data" "x" {\n  input = nope\n}\n'})
@@ -375,6 +400,8 @@ class OutputAndSettingsTest(CliTestCase):
             out = self.cli(*cmd, "--help").stdout
             self.assertIn("Example:", out, cmd)
             self.assertIn("--output", out, cmd)
+        for group in (["org"], ["project"], ["workspace"], ["workspace", "state"], ["run"]):
+            self.assertIn("Example:", self.cli(*group, "--help").stdout, group)
 
 
 if __name__ == "__main__":
