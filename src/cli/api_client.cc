@@ -12,18 +12,28 @@ namespace json = boost::json;
 
 absl::StatusCode CodeForHttp(int status) {
   switch (status) {
-    case 400: return absl::StatusCode::kInvalidArgument;
-    case 401: return absl::StatusCode::kUnauthenticated;
-    case 403: return absl::StatusCode::kPermissionDenied;
+    case 400:
+      return absl::StatusCode::kInvalidArgument;
+    case 401:
+      return absl::StatusCode::kUnauthenticated;
+    case 403:
+      return absl::StatusCode::kPermissionDenied;
     case 404:
-    case 422: return absl::StatusCode::kNotFound;
-    case 408: return absl::StatusCode::kDeadlineExceeded;
-    case 409: return absl::StatusCode::kFailedPrecondition;
+    case 422:
+      return absl::StatusCode::kNotFound;
+    case 408:
+      return absl::StatusCode::kDeadlineExceeded;
+    case 409:
+      return absl::StatusCode::kFailedPrecondition;
     case 413:
-    case 429: return absl::StatusCode::kResourceExhausted;
-    case 423: return absl::StatusCode::kAborted;
-    case 503: return absl::StatusCode::kUnavailable;
-    default: return absl::StatusCode::kInternal;
+    case 429:
+      return absl::StatusCode::kResourceExhausted;
+    case 423:
+      return absl::StatusCode::kAborted;
+    case 503:
+      return absl::StatusCode::kUnavailable;
+    default:
+      return absl::StatusCode::kInternal;
   }
 }
 
@@ -72,8 +82,8 @@ std::string ApiClient::WorkspacePath(std::string_view ws) const {
 
 HttpRequest ApiClient::Request(std::string_view method, std::string target,
                                std::string body) const {
-  HttpRequest req{.method = std::string(method), .target = std::move(target),
-                  .body = std::move(body)};
+  HttpRequest req{
+      .method = std::string(method), .target = std::move(target), .body = std::move(body)};
   req.headers.emplace_back("Harness-Account", settings_.account);
   if (!settings_.api_key.empty()) req.headers.emplace_back("x-api-key", settings_.api_key);
   if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
@@ -103,8 +113,8 @@ absl::StatusOr<json::value> ApiClient::CallJson(std::string_view method, std::st
 
 absl::Status ApiClient::Stream(std::string target,
                                const std::function<void(std::string_view)>& on_line) {
-  TERRANE_ASSIGN_OR_RETURN(HttpResponse resp,
-                           SendStreaming(endpoint_, Request("GET", std::move(target), ""), on_line));
+  TERRANE_ASSIGN_OR_RETURN(
+      HttpResponse resp, SendStreaming(endpoint_, Request("GET", std::move(target), ""), on_line));
   if (resp.status < 200 || resp.status >= 300) return ErrorFromResponse(resp);
   return absl::OkStatus();
 }

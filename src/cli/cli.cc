@@ -73,9 +73,9 @@ const json::array& Arr(const json::value& v) {
 ClientCommands::ClientCommands(CLI::App& app)
     : registry_(std::make_unique<internal::Registry>(app)) {
   internal::AddTenancyCommands(*registry_);
-  CLI::App* workspace =
-      registry_->Group(&app, "workspace", "Workspaces: list, inspect, create, provision, destroy, delete",
-                       "terrane workspace list --output json");
+  CLI::App* workspace = registry_->Group(
+      &app, "workspace", "Workspaces: list, inspect, create, provision, destroy, delete",
+      "terrane workspace list --output json");
   workspace->alias("ws");
   internal::AddWorkspaceCommands(*registry_, workspace);
   internal::AddStateCommands(*registry_, workspace);

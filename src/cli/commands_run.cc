@@ -65,8 +65,8 @@ absl::StatusOr<int> Start(Context& ctx, std::string_view op, const StartFlags& f
   if (ctx.terminal.fancy()) {
     ctx.out << ctx.terminal.Paint("bold", Cat("Started ", op, " run ", id, " of ", f.ws)) << "\n";
   }
-  TERRANE_ASSIGN_OR_RETURN(int code, FollowRun(ctx, f.ws, id, f.auto_approve ? Approval::kAuto
-                                                                              : Approval::kAsk));
+  TERRANE_ASSIGN_OR_RETURN(
+      int code, FollowRun(ctx, f.ws, id, f.auto_approve ? Approval::kAuto : Approval::kAsk));
   return code;
 }
 
@@ -75,8 +75,8 @@ std::string RunPath(Context& ctx, const RunFlags& f) {
 }
 
 absl::StatusOr<int> List(Context& ctx, const RunFlags& f) {
-  TERRANE_ASSIGN_OR_RETURN(json::value runs,
-                           ctx.api.CallJson("GET", ctx.api.WorkspacePath(f.ws) + "/runs?limit=100"));
+  TERRANE_ASSIGN_OR_RETURN(
+      json::value runs, ctx.api.CallJson("GET", ctx.api.WorkspacePath(f.ws) + "/runs?limit=100"));
   if (ctx.json) {
     ctx.PrintJson(runs);
     return kExitOk;
@@ -96,16 +96,17 @@ absl::StatusOr<int> Get(Context& ctx, const RunFlags& f) {
     ctx.PrintJson(run);
     return kExitOk;
   }
-  ctx.out << RenderFields({{"Run", Str(run, "id")},
-                           {"Workspace", Str(run, "workspace")},
-                           {"Operation", Str(run, "operation")},
-                           {"Status", Str(run, "status")},
-                           {"Changes", ChangeSummary(run)},
-                           {"Commit", Str(run, "commit_sha").empty() ? "-" : Str(run, "commit_sha")},
-                           {"Message", Str(run, "message").empty() ? "-" : Str(run, "message")},
-                           {"Created by", Str(run, "created_by")},
-                           {"Created", FormatTime(Int(run, "created"))},
-                           {"Finished", FormatTime(Int(run, "finished"))}});
+  ctx.out << RenderFields(
+      {{"Run", Str(run, "id")},
+       {"Workspace", Str(run, "workspace")},
+       {"Operation", Str(run, "operation")},
+       {"Status", Str(run, "status")},
+       {"Changes", ChangeSummary(run)},
+       {"Commit", Str(run, "commit_sha").empty() ? "-" : Str(run, "commit_sha")},
+       {"Message", Str(run, "message").empty() ? "-" : Str(run, "message")},
+       {"Created by", Str(run, "created_by")},
+       {"Created", FormatTime(Int(run, "created"))},
+       {"Finished", FormatTime(Int(run, "finished"))}});
   Table steps({"step", "status", "took", "exit code"});
   const json::value* list = run.get_object().if_contains("steps");
   for (const json::value& step : list != nullptr ? Arr(*list) : Arr(json::value())) {
@@ -142,8 +143,8 @@ void AddStart(Registry& r, CLI::App* ws, std::string op, std::string description
   auto f = std::make_shared<StartFlags>();
   bool approvable = op == "provision" || op == "destroy";
   std::string example = Cat("terrane workspace ", op, " app", approvable ? " --auto-approve" : "");
-  CLI::App* cmd = r.Command(ws, op, description, example,
-                            [f, op](Context& ctx) { return Start(ctx, op, *f); });
+  CLI::App* cmd =
+      r.Command(ws, op, description, example, [f, op](Context& ctx) { return Start(ctx, op, *f); });
   cmd->add_option("workspace", f->ws, "Workspace identifier")->required();
   if (approvable) {
     cmd->add_flag("--auto-approve", f->auto_approve, "Apply the plan without asking");
@@ -183,10 +184,11 @@ void AddRunCommands(Registry& r, CLI::App* ws) {
       "terrane run logs app run-0123456789abcdef --follow", Logs, true)
       ->add_flag("-f,--follow", f->follow, "Stream the log until the run ends or waits");
   for (std::string what : {"approve", "reject", "cancel"}) {
-    add(what,
-        what == "cancel" ? "Cancel a queued, waiting or running run"
-                         : Cat(what == "approve" ? "Approve" : "Reject",
-                               " a run waiting for approval"),
+    add(
+        what,
+        what == "cancel"
+            ? "Cancel a queued, waiting or running run"
+            : Cat(what == "approve" ? "Approve" : "Reject", " a run waiting for approval"),
         Cat("terrane run ", what, " app run-0123456789abcdef"),
         [what](Context& ctx, const RunFlags& rf) { return Decide(ctx, rf, what); }, true);
   }

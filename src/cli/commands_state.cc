@@ -51,9 +51,8 @@ absl::StatusOr<int> Pull(Context& ctx, const std::string& ws, std::string versio
 
 absl::StatusOr<int> Rollback(Context& ctx, const std::string& ws, const std::string& version) {
   TERRANE_ASSIGN_OR_RETURN(
-      json::value made,
-      ctx.api.CallJson("POST",
-                       Cat(ctx.api.WorkspacePath(ws), "/state-versions/", version, "/rollback")));
+      json::value made, ctx.api.CallJson("POST", Cat(ctx.api.WorkspacePath(ws), "/state-versions/",
+                                                     version, "/rollback")));
   if (ctx.json) {
     ctx.PrintJson(made);
   } else {
@@ -79,10 +78,10 @@ absl::StatusOr<int> Delete(Context& ctx, const std::string& id, bool yes) {
   TERRANE_ASSIGN_OR_RETURN(json::value ws, ctx.api.CallJson("GET", path));
   std::string status = Str(ws, "status");
   if (status != "inactive") {
-    return absl::FailedPreconditionError(Cat(
-        "workspace '", id, "' is ", status, ", not inactive, so it may still manage real ",
-        "infrastructure: run `terrane workspace destroy ", id, "` first, then delete it ",
-        "(deleting never destroys infrastructure)"));
+    return absl::FailedPreconditionError(
+        Cat("workspace '", id, "' is ", status, ", not inactive, so it may still manage real ",
+            "infrastructure: run `terrane workspace destroy ", id, "` first, then delete it ",
+            "(deleting never destroys infrastructure)"));
   }
   TERRANE_ASSIGN_OR_RETURN(json::value versions, ctx.api.CallJson("GET", path + "/state-versions"));
   TERRANE_ASSIGN_OR_RETURN(HttpResponse runs, ctx.api.Call("GET", path + "/runs?limit=1"));
@@ -91,9 +90,9 @@ absl::StatusOr<int> Delete(Context& ctx, const std::string& id, bool yes) {
   int64_t n_vars = CountVariables(ws);
   if (!yes) {
     if (!ctx.terminal.interactive()) {
-      return absl::FailedPreconditionError(Cat(
-          "refusing to delete workspace '", id, "' without confirmation: stdin is not a ",
-          "terminal; pass --yes to delete it from a script"));
+      return absl::FailedPreconditionError(Cat("refusing to delete workspace '", id,
+                                               "' without confirmation: stdin is not a ",
+                                               "terminal; pass --yes to delete it from a script"));
     }
     std::cerr << "Deleting workspace " << ctx.terminal.Paint("bold", id) << " removes, for good:\n"
               << "  " << n_versions << " state version(s), " << n_runs
@@ -107,8 +106,8 @@ absl::StatusOr<int> Delete(Context& ctx, const std::string& id, bool yes) {
   }
   TERRANE_RETURN_IF_ERROR(ctx.api.Call("DELETE", path).status());
   if (ctx.json) {
-    ctx.PrintJson(json::object{{"deleted", id}, {"state_versions", n_versions},
-                               {"runs", n_runs}, {"variables", n_vars}});
+    ctx.PrintJson(json::object{
+        {"deleted", id}, {"state_versions", n_versions}, {"runs", n_runs}, {"variables", n_vars}});
   } else {
     ctx.out << "Deleted workspace " << id << " (" << n_versions << " state versions, " << n_runs
             << " runs, " << n_vars << " variables)\n";
@@ -140,12 +139,12 @@ void AddStateCommands(Registry& r, CLI::App* workspace) {
                    [ws, version](Context& ctx) { return Rollback(ctx, *ws, *version); }))
       ->add_option("version", *version, "The state version id to restore")
       ->required();
-  CLI::App* del = add_ws(r.Command(
-      workspace, "delete",
-      "Delete an inactive workspace with its state versions, runs and variables",
-      "terrane workspace delete net        # asks you to type `net`\n"
-      "  terrane workspace delete net --yes  # for scripts",
-      [ws, yes](Context& ctx) { return Delete(ctx, *ws, *yes); }));
+  CLI::App* del =
+      add_ws(r.Command(workspace, "delete",
+                       "Delete an inactive workspace with its state versions, runs and variables",
+                       "terrane workspace delete net        # asks you to type `net`\n"
+                       "  terrane workspace delete net --yes  # for scripts",
+                       [ws, yes](Context& ctx) { return Delete(ctx, *ws, *yes); }));
   del->add_flag("-y,--yes", *yes, "Do not ask for confirmation (needed without a terminal)");
 }
 

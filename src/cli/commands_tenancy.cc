@@ -32,12 +32,17 @@ absl::StatusOr<int> Login(Context& ctx) {
   // Check the key before saving it: an org listing needs a valid key of the account.
   TERRANE_ASSIGN_OR_RETURN(ApiClient check, ApiClient::Create(s));
   TERRANE_RETURN_IF_ERROR(check.Call("GET", "/v1/orgs").status());
-  TERRANE_RETURN_IF_ERROR(SaveConfigFile(
-      ctx.config_path, SettingsLayer{.address = s.address, .api_key = s.api_key,
-                                     .account = s.account, .org = s.org, .project = s.project}));
+  TERRANE_RETURN_IF_ERROR(SaveConfigFile(ctx.config_path, SettingsLayer{.address = s.address,
+                                                                        .api_key = s.api_key,
+                                                                        .account = s.account,
+                                                                        .org = s.org,
+                                                                        .project = s.project}));
   if (ctx.json) {
-    ctx.PrintJson(json::object{{"address", s.address}, {"account", s.account}, {"org", s.org},
-                               {"project", s.project}, {"config_file", ctx.config_path}});
+    ctx.PrintJson(json::object{{"address", s.address},
+                               {"account", s.account},
+                               {"org", s.org},
+                               {"project", s.project},
+                               {"config_file", ctx.config_path}});
   } else {
     ctx.out << "Logged in to " << s.address << " as account " << s.account << " (org " << s.org
             << ", project " << s.project << "); settings saved to " << ctx.config_path << "\n";
@@ -62,10 +67,10 @@ void PrintTenancyList(Context& ctx, const json::value& list, std::string_view ki
 }
 
 std::string Body(std::string_view kind, const TenancyFlags& f) {
-  return json::serialize(json::object{
-      {kind, json::object{{"identifier", f.identifier},
-                          {"name", f.name.empty() ? f.identifier : f.name},
-                          {"description", f.description}}}});
+  return json::serialize(
+      json::object{{kind, json::object{{"identifier", f.identifier},
+                                       {"name", f.name.empty() ? f.identifier : f.name},
+                                       {"description", f.description}}}});
 }
 
 void AddCrud(Registry& r, std::string_view kind, std::shared_ptr<TenancyFlags> f) {
@@ -75,28 +80,29 @@ void AddCrud(Registry& r, std::string_view kind, std::shared_ptr<TenancyFlags> f
                       : Cat("/v1/orgs/", ctx.api.settings().org, "/projects");
   };
   std::string scope = k == "org" ? "" : " --org default";
-  CLI::App* group = r.Group(&r.app(), k,
-                            k == "org" ? "Organizations of the account"
-                                       : "Projects of an organization (--org)",
-                            Cat("terrane ", k, " list", scope));
+  CLI::App* group =
+      r.Group(&r.app(), k,
+              k == "org" ? "Organizations of the account" : "Projects of an organization (--org)",
+              Cat("terrane ", k, " list", scope));
   r.Command(group, "list", "List them", Cat("terrane ", k, " list", scope),
             [path, k](Context& ctx) -> absl::StatusOr<int> {
               TERRANE_ASSIGN_OR_RETURN(json::value list, ctx.api.CallJson("GET", path(ctx)));
               PrintTenancyList(ctx, list, k);
               return kExitOk;
             });
-  CLI::App* create = r.Command(
-      group, "create", Cat("Create one"), Cat("terrane ", k, " create platform --name Platform", scope),
-      [path, k, f](Context& ctx) -> absl::StatusOr<int> {
-        TERRANE_ASSIGN_OR_RETURN(json::value made,
-                                 ctx.api.CallJson("POST", path(ctx), Body(k, *f)));
-        if (ctx.json) {
-          ctx.PrintJson(made);
-        } else {
-          ctx.out << "Created " << k << " " << f->identifier << "\n";
-        }
-        return kExitOk;
-      });
+  CLI::App* create =
+      r.Command(group, "create", Cat("Create one"),
+                Cat("terrane ", k, " create platform --name Platform", scope),
+                [path, k, f](Context& ctx) -> absl::StatusOr<int> {
+                  TERRANE_ASSIGN_OR_RETURN(json::value made,
+                                           ctx.api.CallJson("POST", path(ctx), Body(k, *f)));
+                  if (ctx.json) {
+                    ctx.PrintJson(made);
+                  } else {
+                    ctx.out << "Created " << k << " " << f->identifier << "\n";
+                  }
+                  return kExitOk;
+                });
   create->add_option("identifier", f->identifier, "Identifier")->required();
   create->add_option("--name", f->name, "Display name (default: the identifier)");
   create->add_option("--description", f->description, "Description");

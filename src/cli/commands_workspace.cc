@@ -23,9 +23,9 @@ constexpr int kListPage = 1000;
 
 std::string Paint(const Context& ctx, std::string_view status) {
   std::string_view colour = status == "active" || status == "succeeded" ? "green"
-                            : status == "failed"                         ? "red"
-                            : status == "inactive"                       ? "dim"
-                                                                         : "yellow";
+                            : status == "failed"                        ? "red"
+                            : status == "inactive"                      ? "dim"
+                                                                        : "yellow";
   return ctx.terminal.Paint(colour, status);
 }
 
@@ -43,12 +43,12 @@ absl::StatusOr<int> List(Context& ctx, const ListFlags& f) {
   if (!f.search.empty()) query += "&searchTerm=" + QueryEscape(f.search);
   json::array all;
   for (int page = 1;; ++page) {
-    TERRANE_ASSIGN_OR_RETURN(
-        HttpResponse resp,
-        ctx.api.Call("GET", Cat(ctx.api.WorkspacesPath(), query, "&page=", page)));
+    TERRANE_ASSIGN_OR_RETURN(HttpResponse resp, ctx.api.Call("GET", Cat(ctx.api.WorkspacesPath(),
+                                                                        query, "&page=", page)));
     boost::system::error_code ec;
     json::value items = json::parse(resp.body, ec);
-    if (ec || !items.is_array()) return absl::InternalError("the workspace list is not a JSON array");
+    if (ec || !items.is_array())
+      return absl::InternalError("the workspace list is not a JSON array");
     for (json::value& item : items.get_array()) all.push_back(std::move(item));
     int64_t total = std::atoll(resp.Header("x-total-items").c_str());
     if (items.get_array().empty() || static_cast<int64_t>(all.size()) >= total) break;
@@ -68,7 +68,8 @@ absl::StatusOr<int> List(Context& ctx, const ListFlags& f) {
   ctx.out << table.Render();
   std::vector<std::string> parts;
   for (const auto& [status, n] : counts) parts.push_back(Cat(n, " ", status));
-  ctx.out << "\n" << all.size() << (all.size() == 1 ? " workspace" : " workspaces")
+  ctx.out << "\n"
+          << all.size() << (all.size() == 1 ? " workspace" : " workspaces")
           << (parts.empty() ? "" : ": ") << absl::StrJoin(parts, ", ") << "\n";
   return kExitOk;
 }
@@ -79,8 +80,9 @@ std::string Variables(const json::value& ws, std::string_view key) {
   std::vector<std::string> parts;
   for (const auto& [name, v] : vars->get_object()) {
     std::string value = Str(v, "value");
-    parts.push_back(Str(v, "value_type") == "secret" ? Cat(std::string_view(name), "=<secret ", value, ">")
-                                                    : Cat(std::string_view(name), "=", value));
+    parts.push_back(Str(v, "value_type") == "secret"
+                        ? Cat(std::string_view(name), "=<secret ", value, ">")
+                        : Cat(std::string_view(name), "=", value));
   }
   return absl::StrJoin(parts, ", ");
 }
@@ -89,8 +91,9 @@ std::string SourceRef(const json::value& ws) {
   for (std::string_view key : {"repository_branch", "repository_commit", "repository_sha"}) {
     std::string v = Str(ws, key);
     if (!v.empty()) {
-      std::string_view kind = key == "repository_branch" ? "branch" : key == "repository_commit"
-                                                                          ? "tag" : "sha";
+      std::string_view kind = key == "repository_branch"   ? "branch"
+                              : key == "repository_commit" ? "tag"
+                                                           : "sha";
       return Cat(kind, " ", v);
     }
   }
@@ -159,13 +162,12 @@ absl::StatusOr<int> Create(Context& ctx, const std::string& id, const WorkspaceF
 }
 
 absl::StatusOr<int> Update(Context& ctx, const std::string& id, const WorkspaceFlags& f) {
-  TERRANE_ASSIGN_OR_RETURN(json::value current,
-                           ctx.api.CallJson("GET", ctx.api.WorkspacePath(id)));
+  TERRANE_ASSIGN_OR_RETURN(json::value current, ctx.api.CallJson("GET", ctx.api.WorkspacePath(id)));
   json::object body = current.is_object() ? current.get_object() : json::object();
   // What the show body adds to the editable fields; a PUT replaces the rest.
-  for (std::string_view key : {"account", "org", "project", "created", "updated", "status",
-                               "backend_locked", "lock", "state_checksum", "provisioner_data",
-                               "terraform_backend"}) {
+  for (std::string_view key :
+       {"account", "org", "project", "created", "updated", "status", "backend_locked", "lock",
+        "state_checksum", "provisioner_data", "terraform_backend"}) {
     body.erase(key);
   }
   if (!f.file.empty()) {
@@ -181,10 +183,9 @@ absl::StatusOr<int> Update(Context& ctx, const std::string& id, const WorkspaceF
 }
 
 absl::StatusOr<int> Lock(Context& ctx, const std::string& id, const std::string& reason) {
-  TERRANE_ASSIGN_OR_RETURN(
-      json::value lock,
-      ctx.api.CallJson("POST", ctx.api.WorkspacePath(id) + "/actions/lock",
-                       json::serialize(json::object{{"reason", reason}})));
+  TERRANE_ASSIGN_OR_RETURN(json::value lock,
+                           ctx.api.CallJson("POST", ctx.api.WorkspacePath(id) + "/actions/lock",
+                                            json::serialize(json::object{{"reason", reason}})));
   if (ctx.json) {
     ctx.PrintJson(lock);
   } else {
@@ -206,16 +207,16 @@ absl::StatusOr<int> Unlock(Context& ctx, const std::string& id) {
 
 std::string Address(const json::value& r) {
   std::string module = Str(r, "module");
-  std::string base = Cat(Str(r, "mode") == "data" ? "data." : "", Str(r, "type"), ".",
-                         Str(r, "name"));
+  std::string base =
+      Cat(Str(r, "mode") == "data" ? "data." : "", Str(r, "type"), ".", Str(r, "name"));
   return module.empty() ? base : Cat(module, ".", base);
 }
 
 absl::StatusOr<int> Resources(Context& ctx, const std::string& id, bool outputs) {
   TERRANE_ASSIGN_OR_RETURN(json::value doc,
                            ctx.api.CallJson("GET", ctx.api.WorkspacePath(id) + "/resources"));
-  const json::value* part = doc.is_object()
-      ? doc.get_object().if_contains(outputs ? "outputs" : "resources") : nullptr;
+  const json::value* part =
+      doc.is_object() ? doc.get_object().if_contains(outputs ? "outputs" : "resources") : nullptr;
   json::value items = part != nullptr ? *part : json::array();
   if (!outputs) {
     if (const json::value* data = doc.get_object().if_contains("data_sources")) {
@@ -271,7 +272,9 @@ void AddWorkspaceCommands(Registry& r, CLI::App* ws) {
   cmd->add_option("--sort", list->sort, "name,ASC  name,DESC  updated,ASC  updated,DESC")
       ->capture_default_str();
 
-  auto add_id = [id](CLI::App* c) { c->add_option("workspace", *id, "Workspace identifier")->required(); };
+  auto add_id = [id](CLI::App* c) {
+    c->add_option("workspace", *id, "Workspace identifier")->required();
+  };
   add_id(r.Command(ws, "get", "Show one workspace", "terrane workspace get net",
                    [id](Context& ctx) { return Get(ctx, *id); }));
 
@@ -295,7 +298,8 @@ void AddWorkspaceCommands(Registry& r, CLI::App* ws) {
   add_id(cmd);
   cmd->add_option("--reason", *reason, "Why, shown to whoever finds it locked")->required();
   add_id(r.Command(ws, "unlock", "Remove the lock of a workspace (force-unlock)",
-                   "terrane workspace unlock net", [id](Context& ctx) { return Unlock(ctx, *id); }));
+                   "terrane workspace unlock net",
+                   [id](Context& ctx) { return Unlock(ctx, *id); }));
   add_id(r.Command(ws, "resources", "Resources and data sources in the current state",
                    "terrane workspace resources net",
                    [id](Context& ctx) { return Resources(ctx, *id, false); }));

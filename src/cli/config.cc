@@ -132,7 +132,8 @@ absl::Status SaveConfigFile(const std::string& path, const SettingsLayer& layer)
   std::string text = json::serialize(doc) + "\n";
   // Created 0600 and re-chmodded in case the file existed with a wider mode: it holds a key.
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::PermissionDeniedError(Cat("cannot write ", path, ": ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::PermissionDeniedError(Cat("cannot write ", path, ": ", std::strerror(errno)));
   bool ok = fchmod(fd, 0600) == 0 &&
             write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   int saved = errno;

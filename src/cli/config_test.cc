@@ -31,8 +31,11 @@ TEST(ResolveSettingsTest, DefaultsWhenNothingIsSet) {
 }
 
 TEST(ResolveSettingsTest, FlagsBeatEnvironmentWhichBeatsTheFile) {
-  SettingsLayer file{.address = "http://file:1", .api_key = "file-key", .account = "file-acct",
-                     .org = "file-org", .project = "file-proj"};
+  SettingsLayer file{.address = "http://file:1",
+                     .api_key = "file-key",
+                     .account = "file-acct",
+                     .org = "file-org",
+                     .project = "file-proj"};
   SettingsLayer env = SettingsFromEnv(FakeEnv({{"TERRANE_ADDR", "http://env:2"},
                                                {"TERRANE_API_KEY", "env-key"},
                                                {"TERRANE_ORG", "env-org"}}));
@@ -72,7 +75,8 @@ class ConfigFileTest : public ::testing::Test {
 
 TEST_F(ConfigFileTest, SavesWithMode0600AndLoadsBack) {
   std::string path = dir_ + "/a/b/config.json";
-  ASSERT_TRUE(SaveConfigFile(path, SettingsLayer{.address = "http://h:9", .api_key = "secret"}).ok());
+  ASSERT_TRUE(
+      SaveConfigFile(path, SettingsLayer{.address = "http://h:9", .api_key = "secret"}).ok());
   struct stat st {};
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);

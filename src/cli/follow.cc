@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "boost/json/object.hpp"
+#include "cli/table.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
-#include "cli/table.h"
 #include "model/run.h"
 
 namespace terrane::cli::internal {
@@ -70,14 +70,15 @@ class LogPrinter {
     FinishStep();
     step_ = step;
     step_start_ = Clock::now();
-    ctx_.out << ctx_.terminal.Paint("bold", Cat("--> ", step_, "  (", FormatDuration(MillisSince(start_)),
-                                                " since start)"))
+    ctx_.out << ctx_.terminal.Paint(
+                    "bold",
+                    Cat("--> ", step_, "  (", FormatDuration(MillisSince(start_)), " since start)"))
              << "\n";
   }
   void FinishStep() {
     if (!ctx_.terminal.fancy() || step_.empty()) return;
-    ctx_.out << ctx_.terminal.Paint("dim", Cat("    ", step_, " took ",
-                                               FormatDuration(MillisSince(step_start_))))
+    ctx_.out << ctx_.terminal.Paint(
+                    "dim", Cat("    ", step_, " took ", FormatDuration(MillisSince(step_start_))))
              << "\n";
     step_.clear();
   }
@@ -99,19 +100,20 @@ void OnInterrupt(Context& ctx, const std::string& ws, const std::string& run_id,
                  const std::string& run_path) {
   if (!ctx.terminal.interactive()) {
     ctx.out.flush();
-    std::fprintf(stderr, "\ninterrupted: run %s goes on; cancel it with `terrane run cancel %s %s`\n",
+    std::fprintf(stderr,
+                 "\ninterrupted: run %s goes on; cancel it with `terrane run cancel %s %s`\n",
                  run_id.c_str(), ws.c_str(), run_id.c_str());
     std::_Exit(130);
   }
-  absl::StatusOr<std::string> answer =
-      ctx.terminal.Ask(Cat("\nCancel run ", run_id, "? [y/N] "));
+  absl::StatusOr<std::string> answer = ctx.terminal.Ask(Cat("\nCancel run ", run_id, "? [y/N] "));
   if (!answer.ok() || (*answer != "y" && *answer != "yes")) {
     std::fprintf(stderr, "still following run %s\n", run_id.c_str());
     return;
   }
   absl::Status s = Decide(ctx, run_path, "cancel");
-  std::fprintf(stderr, "%s\n", s.ok() ? "cancel requested; the log continues until the run stops"
-                                      : std::string(s.message()).c_str());
+  std::fprintf(stderr, "%s\n",
+               s.ok() ? "cancel requested; the log continues until the run stops"
+                      : std::string(s.message()).c_str());
 }
 
 // Streams the log from `offset` until the server ends it; adds what was read to `offset`.
@@ -146,8 +148,8 @@ absl::StatusOr<bool> AskApproval(Context& ctx, const std::string& ws, const std:
   if (!ctx.terminal.interactive()) {
     return absl::FailedPreconditionError(
         Cat("run ", run_id, " waits for approval and stdin is not a terminal: decide with ",
-            "`terrane run approve ", ws, " ", run_id, "` or `terrane run reject ", ws, " ",
-            run_id, "`"));
+            "`terrane run approve ", ws, " ", run_id, "` or `terrane run reject ", ws, " ", run_id,
+            "`"));
   }
   TERRANE_ASSIGN_OR_RETURN(std::string answer,
                            ctx.terminal.Ask("Apply this plan? Only 'yes' approves: "));
@@ -166,8 +168,8 @@ int ExitCodeFor(std::string_view run_status) {
 }
 
 std::string ChangeSummary(const json::value& run) {
-  const json::value* c = run.is_object() ? run.get_object().if_contains("resource_changes")
-                                         : nullptr;
+  const json::value* c =
+      run.is_object() ? run.get_object().if_contains("resource_changes") : nullptr;
   json::value none = json::object();
   const json::value& changes = c != nullptr ? *c : none;
   return Cat(Int(changes, "add"), " to add, ", Int(changes, "change"), " to change, ",
@@ -187,10 +189,10 @@ absl::StatusOr<int> FollowRun(Context& ctx, const std::string& ws, const std::st
     std::optional<model::RunStatus> parsed = model::ParseRunStatus(status);
     if (parsed.has_value() && model::IsFinal(*parsed)) {
       printer.FinishStep();
-      std::string line = Cat("Run ", run_id, " ", status, " after ",
-                             FormatDuration(MillisSince(start)));
-      line += Cat(Str(run, "operation") == "drift" ? " (drift: " : " (plan: ", ChangeSummary(run),
-                  ")");
+      std::string line =
+          Cat("Run ", run_id, " ", status, " after ", FormatDuration(MillisSince(start)));
+      line +=
+          Cat(Str(run, "operation") == "drift" ? " (drift: " : " (plan: ", ChangeSummary(run), ")");
       ctx.out << ctx.terminal.Paint(status == "succeeded" ? "green" : "red", line) << "\n";
       if (!Str(run, "message").empty()) ctx.out << Str(run, "message") << "\n";
       return ExitCodeFor(status);

@@ -86,9 +86,8 @@ absl::Status ReadResponse(tcp::socket& socket, const Endpoint& ep, HttpResponse&
   return absl::OkStatus();
 }
 
-absl::StatusOr<HttpResponse> Exchange(
-    const Endpoint& ep, const HttpRequest& req,
-    const std::function<void(std::string_view)>* on_line) {
+absl::StatusOr<HttpResponse> Exchange(const Endpoint& ep, const HttpRequest& req,
+                                      const std::function<void(std::string_view)>* on_line) {
   asio::io_context io;
   TERRANE_ASSIGN_OR_RETURN(tcp::socket socket, Connect(io, ep));
   TERRANE_RETURN_IF_ERROR(WriteRequest(socket, ep, req));
@@ -107,8 +106,7 @@ absl::StatusOr<HttpResponse> Exchange(
     }
     pending.append(bytes);
     size_t start = 0;
-    for (size_t nl = pending.find('\n'); nl != std::string::npos;
-         nl = pending.find('\n', start)) {
+    for (size_t nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n', start)) {
       (*on_line)(std::string_view(pending).substr(start, nl + 1 - start));
       start = nl + 1;
     }

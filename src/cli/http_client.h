@@ -19,7 +19,7 @@ struct HttpRequest {
   std::string method = "GET";
   std::string target;  // path and query, already encoded
   HeaderList headers;
-  std::string body;    // sent with Content-Length when not empty
+  std::string body;  // sent with Content-Length when not empty
 };
 
 struct HttpResponse {
@@ -35,8 +35,8 @@ struct HttpResponse {
 struct Endpoint {
   std::string host;
   std::string port;
-  std::string prefix;  // "" or "/path" without a trailing slash
-  std::string address; // as given, for messages
+  std::string prefix;   // "" or "/path" without a trailing slash
+  std::string address;  // as given, for messages
 };
 
 // InvalidArgument for anything but http:// (or no scheme) with a host.

@@ -40,8 +40,7 @@ TEST(SendTest, UnreachableServerNamesTheAddress) {
   absl::StatusOr<HttpResponse> resp = Send(*ep, HttpRequest{.target = "/healthz"});
   ASSERT_FALSE(resp.ok());
   EXPECT_EQ(resp.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(resp.status().message().find("http://127.0.0.1:1"), std::string::npos)
-      << resp.status();
+  EXPECT_NE(resp.status().message().find("http://127.0.0.1:1"), std::string::npos) << resp.status();
 }
 
 }  // namespace

@@ -26,9 +26,7 @@ TEST(TableTest, PadsShortRowsAndTrimsTrailingSpaces) {
   EXPECT_EQ(t.rows(), 2u);
 }
 
-TEST(TableTest, EmptyTableIsTheHeaderOnly) {
-  EXPECT_EQ(Table({"id"}).Render(), "ID\n");
-}
+TEST(TableTest, EmptyTableIsTheHeaderOnly) { EXPECT_EQ(Table({"id"}).Render(), "ID\n"); }
 
 TEST(TableTest, WidthCountsCodePointsNotBytes) {
   Table t({"name", "x"});

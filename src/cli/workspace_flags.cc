@@ -28,8 +28,8 @@ absl::Status AddVariables(const std::vector<std::string>& items, std::string_vie
       return absl::InvalidArgumentError(Cat(flag, " takes NAME=VALUE, got '", item, "'"));
     }
     std::string key = item.substr(0, eq);
-    vars[key] = json::object{{"key", key}, {"value", item.substr(eq + 1)},
-                             {"value_type", value_type}};
+    vars[key] =
+        json::object{{"key", key}, {"value", item.substr(eq + 1)}, {"value_type", value_type}};
   }
   return absl::OkStatus();
 }
@@ -107,8 +107,10 @@ absl::Status ApplyWorkspaceFlags(const WorkspaceFlags& f, json::object& body) {
   ObjectField(body, "environment_variables");
   for (const std::string& name : f.unset) {
     if (body["terraform_variables"].get_object().erase(name) +
-            body["environment_variables"].get_object().erase(name) == 0) {
-      return absl::InvalidArgumentError(Cat("--unset ", name, ": the workspace has no such variable"));
+            body["environment_variables"].get_object().erase(name) ==
+        0) {
+      return absl::InvalidArgumentError(
+          Cat("--unset ", name, ": the workspace has no such variable"));
     }
   }
   json::object& tf = body["terraform_variables"].get_object();

@@ -11,7 +11,8 @@ namespace json = boost::json;
 TEST(ApplyWorkspaceFlagsTest, FlagsOverrideAndAddVariables) {
   json::object body = json::parse(R"({"name":"old","repository_branch":"main",
       "terraform_variables":{"a":{"key":"a","value":"1","value_type":"string"}},
-      "environment_variables":{"E":{"key":"E","value":"x","value_type":"string"}}})").get_object();
+      "environment_variables":{"E":{"key":"E","value":"x","value_type":"string"}}})")
+                          .get_object();
   WorkspaceFlags f;
   f.name = "new";
   f.sha = "abc123";

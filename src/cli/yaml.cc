@@ -34,8 +34,10 @@ std::string StripComment(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (quote != 0) {
-      if (c == '\\' && quote == '"') ++i;
-      else if (c == quote) quote = 0;
+      if (c == '\\' && quote == '"')
+        ++i;
+      else if (c == quote)
+        quote = 0;
     } else if (c == '"' || c == '\'') {
       quote = c;
     } else if (c == '#' && (i == 0 || s[i - 1] == ' ')) {
@@ -150,8 +152,7 @@ class Parser {
       if (!IsKeyLine(line.text)) return Bad(line.number, "expected 'key: value'");
       size_t colon = KeyColon(line.text);
       TERRANE_ASSIGN_OR_RETURN(json::value key, Scalar(line.text.substr(0, colon), line.number));
-      std::string name = key.is_string() ? std::string(key.get_string())
-                                         : json::serialize(key);
+      std::string name = key.is_string() ? std::string(key.get_string()) : json::serialize(key);
       std::string value = line.text.substr(colon + 1);
       int number = line.number;
       ++pos_;

@@ -46,8 +46,7 @@ class Registry {
 
   CLI::App& app() { return app_; }
   // A group command (`workspace`, `run`, ...) needing a subcommand, with an example footer.
-  CLI::App* Group(CLI::App* parent, std::string name, std::string description,
-                  std::string example);
+  CLI::App* Group(CLI::App* parent, std::string name, std::string description, std::string example);
   // A command that talks to a server: connection and --output flags, an example footer, and
   // `action` run by ClientCommands::Run when the user chose it.
   CLI::App* Command(CLI::App* parent, std::string name, std::string description,

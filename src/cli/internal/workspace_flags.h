@@ -25,7 +25,7 @@ struct WorkspaceFlags {
   std::string branch;
   std::string commit;  // a tag
   std::string sha;
-  std::optional<std::string> path;  // "" is a valid folder (the repository root)
+  std::optional<std::string> path;       // "" is a valid folder (the repository root)
   std::vector<std::string> vars;         // NAME=VALUE terraform variables
   std::vector<std::string> secret_vars;  // NAME=SECRET_REF
   std::vector<std::string> env;          // NAME=VALUE environment variables
