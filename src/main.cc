@@ -1,8 +1,10 @@
 // The `terrane` binary: wires subcommands to modules and nothing else.
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "cli/cli.h"
 #include "server/admin.h"
 #include "server/serve.h"
 
@@ -11,7 +13,7 @@
 #endif
 
 int main(int argc, char** argv) {
-  CLI::App app{"Terrane: a self-hosted Infrastructure-as-Code management server"};
+  CLI::App app{"Terrane: a self-hosted Infrastructure-as-Code management server and its client"};
   app.require_subcommand(1);
 
   terrane::server::ServeOptions serve;
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
 
   CLI::App* admin = app.add_subcommand("admin", "Administer a data directory");
   admin->require_subcommand(1);
+  admin->footer("Example: terrane admin create-api-key --data-dir ./data");
   std::string data_dir = "./data";
   std::string account = "default";
   std::string key_name = "admin";
@@ -77,8 +80,12 @@ int main(int argc, char** argv) {
   create_account->footer("Example: terrane admin create-account acme --data-dir ./data");
 
   CLI::App* version = app.add_subcommand("version", "Print the version");
+  version->footer("Example: terrane version");
+  terrane::cli::ClientCommands client(app);
 
   CLI11_PARSE(app, argc, argv);
+
+  if (std::optional<int> code = client.Run()) return *code;
 
   if (*serve_cmd) return terrane::server::RunServe(serve);
   if (*create_key) return terrane::server::AdminCreateApiKey(data_dir, account, key_name);
