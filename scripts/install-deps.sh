@@ -8,6 +8,7 @@ packages=(
   build-essential cmake git ca-certificates pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libabsl-dev libsqlite3-dev libssl-dev libpq-dev libcli11-dev libspdlog-dev libfmt-dev
+  libyaml-cpp-dev
   libgtest-dev python3 curl wrk
 )
 

@@ -16,6 +16,7 @@ name: "App # one"
 repository: /tmp/infra
 repository_branch: main
 repository_path: ''
+repository_commit: "1.0"
 cost_estimation_enabled: false
 budget: 12
 tags:
@@ -33,26 +34,30 @@ sparse_checkout:
 )");
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(*v, json::parse(R"({"identifier":"app","name":"App # one","repository":"/tmp/infra",
-    "repository_branch":"main","repository_path":"","cost_estimation_enabled":false,"budget":12,
-    "tags":{"team":"platform"},
+    "repository_branch":"main","repository_path":"","repository_commit":"1.0",
+    "cost_estimation_enabled":false,"budget":12,"tags":{"team":"platform"},
     "terraform_variables":{"greeting":{"key":"greeting","value":"it's hi","value_type":"string"}},
     "environment_variables":{},"variable_sets":["a","b"],"sparse_checkout":["modules","app"]})"));
 }
 
-TEST(YamlTest, SequenceOfMappings) {
-  absl::StatusOr<json::value> v = ParseYaml("items:\n  - key: a\n    value: 1\n  - key: b\n");
+TEST(YamlTest, SequenceOfMappingsAndMultiLineScalars) {
+  absl::StatusOr<json::value> v =
+      ParseYaml("items:\n  - key: a\n    value: 1\n  - key: b\ntext: |\n  one\n  two\n");
   ASSERT_TRUE(v.ok()) << v.status();
-  EXPECT_EQ(*v, json::parse(R"({"items":[{"key":"a","value":1},{"key":"b"}]})"));
+  EXPECT_EQ(*v, json::parse(R"({"items":[{"key":"a","value":1},{"key":"b"}],"text":"one\ntwo\n"})"));
 }
 
-TEST(YamlTest, RefusesWhatItDoesNotSupportNamingTheLine) {
-  absl::StatusOr<json::value> v = ParseYaml("a: 1\nb: &anchor x\n");
+TEST(YamlTest, RefusesMalformedInputNamingTheLine) {
+  absl::StatusOr<json::value> v = ParseYaml("a: 1\nb: [x\n");
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.status().message().find("line 2"), std::string::npos) << v.status();
+  EXPECT_NE(v.status().message().find("YAML line"), std::string::npos) << v.status();
+  absl::StatusOr<json::value> dup = ParseYaml("a: 1\na: 2\n");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.status().message().find("line 2: duplicate key 'a'"), std::string::npos)
+      << dup.status();
   EXPECT_FALSE(ParseYaml("a: 1\n  b: 2\n").ok());
-  EXPECT_FALSE(ParseYaml("a: 1\na: 2\n").ok());
-  EXPECT_FALSE(ParseYaml("a:\n\tb: 1\n").ok());
-  EXPECT_FALSE(ParseYaml("just text\n").ok());
+  EXPECT_FALSE(ParseYaml("a: 1\n---\nb: 2\n").ok());
+  EXPECT_FALSE(ParseYaml("? [a]\n: 1\n").ok());
 }
 
 }  // namespace
