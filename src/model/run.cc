@@ -1,5 +1,6 @@
 #include "model/run.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -59,7 +60,11 @@ constexpr std::array<std::pair<StepStatus, std::string_view>, 7> kStepStatuses =
     {StepStatus::kSkipped, "skipped"},
 }};
 
-// Resource addresses given to -target / -replace: one line, no option injection.
+// True for the ASCII control characters (NUL to US, and DEL).
+bool IsControl(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+// Resource addresses given to -target / -replace: one line, no option injection, no control
+// character (a NUL would cut the argument short: terraform would act on another address).
 absl::StatusOr<std::vector<std::string>> AddressList(const json::object& obj,
                                                      std::string_view field) {
   std::vector<std::string> out;
@@ -72,7 +77,7 @@ absl::StatusOr<std::vector<std::string>> AddressList(const json::object& obj,
     }
     std::string_view address = item.get_string();
     bool bad = address.empty() || address.size() > 1024 || address.front() == '-' ||
-               address.find_first_of("\n\r\t") != std::string_view::npos;
+               std::any_of(address.begin(), address.end(), IsControl);
     if (bad) {
       return absl::InvalidArgumentError(
           Cat("field '", field, "' holds ", internal::Quote(address),
@@ -276,8 +281,10 @@ absl::StatusOr<std::vector<std::string>> StringListFromJsonText(std::string_view
 }
 
 absl::StatusOr<ChangeCounts> CountPlanChanges(std::string_view plan_json, bool drift) {
+  json::parse_options opts;
+  opts.max_depth = kMaxPlanJsonDepth;  // the default (32) refuses real plans
   boost::system::error_code ec;
-  json::value v = json::parse(plan_json, ec);
+  json::value v = json::parse(plan_json, ec, json::storage_ptr(), opts);
   if (ec || !v.is_object()) {
     return absl::InvalidArgumentError("terraform show -json did not print a plan object");
   }
