@@ -57,11 +57,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     TERRANE_CHECK(static_cast<size_t>(counts->change) <= entries);
     TERRANE_CHECK(static_cast<size_t>(counts->destroy) <= entries);
 
-    // The list of the other mode must not matter. Boost.JSON writes a number too large for a
-    // double (1e999) as Infinity, which no parser reads back: such a plan is not rewritten.
+    // The list of the other mode must not matter. Boost.JSON 1.81 reads 1e999 as Infinity and
+    // 0e999 as NaN and writes them so that no parser reads them back: such a plan is skipped.
     plan.erase(drift ? "resource_changes" : "resource_drift");
     const std::string rewritten = json::serialize(plan);
-    if (rewritten.find("Infinity") != std::string::npos) continue;
+    if (json::parse(rewritten, ec, json::storage_ptr(), opts); ec) continue;
     const absl::StatusOr<model::ChangeCounts> without = model::CountPlanChanges(rewritten, drift);
     TERRANE_CHECK(without.ok() && Same(*without, *counts));
   }
