@@ -24,8 +24,11 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# ASAN_CMAKE_EXTRA adds configure options to the sanitizer build (e.g. a compiler launcher)
+# without replacing -DTERRANE_ASAN=ON; CMAKE_EXTRA given to `make asan` is passed on too.
 asan:
-	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_EXTRA=-DTERRANE_ASAN=ON
+	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug \
+	  CMAKE_EXTRA="-DTERRANE_ASAN=ON $(CMAKE_EXTRA) $(ASAN_CMAKE_EXTRA)"
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan

@@ -63,6 +63,22 @@ constexpr std::string_view kTokens[] = {
     "\"value\"",
     "\"key\"",
     "18446744073709551616",
+    "\"operation\"",
+    "\"targets\"",
+    "\"replace\"",
+    "\"approval_required\"",
+    "\"secret\"",
+    "\"spec\"",
+    "\"SecretText\"",
+    "\"Inline\"",
+    "org.",
+    "account.",
+    "\"resource_changes\"",
+    "\"resource_drift\"",
+    "\"output_changes\"",
+    "\"actions\"",
+    "\"delete\"",
+    "\"create\"",
 };
 
 // SplitMix64: tiny, deterministic, good enough to pick mutations.

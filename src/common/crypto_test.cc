@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string>
 
 #include "common/random.h"
 
@@ -73,8 +74,12 @@ TEST(SealTest, EmptyPlaintextRoundTrips) {
 
 TEST(SealTest, BinaryPlaintextAndAadRoundTrip) {
   MasterKey key = MasterKey::Generate();
-  std::string plaintext("\0\x01\xff line\nnext", 15);
-  std::string aad("a\0b", 3);
+  // Sized by the literal itself: a hand-counted length once read past the literal's end.
+  using std::string_literals::operator""s;
+  const std::string plaintext = "\0\x01\xff line\nnext"s;
+  const std::string aad = "a\0b"s;
+  ASSERT_EQ(plaintext.size(), 13u);
+  ASSERT_EQ(aad.size(), 3u);
   absl::StatusOr<std::string> opened = Open(key, Seal(key, plaintext, aad).value(), aad);
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(*opened, plaintext);

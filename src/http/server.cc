@@ -386,7 +386,7 @@ class Server::Impl {
  public:
   Impl(ServerOptions options, const Router& router)
       : options_(std::move(options)), ctx_{.options = options_, .router = router} {
-    ctx_.stream_pool = &stream_pool_;
+    ctx_.stream_pool = &*stream_pool_;
   }
   ~Impl() { Stop(); }
 
@@ -427,12 +427,15 @@ class Server::Impl {
     if (stopped_) return;
     TERRANE_DCHECK(!OnWorkerThread());  // joining itself would deadlock
     // Streams first: a Next() in progress returns within about a second.
-    stream_pool_.stop();
-    stream_pool_.join();
+    stream_pool_->stop();
+    stream_pool_->join();
     guards_.clear();
     for (auto& ioc : workers_) ioc->stop();
     for (std::thread& thread : threads_) thread.join();
     threads_.clear();
+    // Next() calls still queued in the stopped pool each hold a session: destroy them while the
+    // I/O contexts their sockets belong to still exist.
+    stream_pool_.reset();
     retry_timer_.reset();
     acceptor_.reset();
     // Destroying the contexts destroys the sessions still waiting for I/O, closing their sockets.
@@ -487,7 +490,8 @@ class Server::Impl {
   ServerContext ctx_;
   // Threads for streamed bodies (followed run logs); each Next() blocks for about a second at
   // most, so a few threads serve many followers in turn.
-  asio::thread_pool stream_pool_{4};
+  // Reset by Stop() before workers_ is cleared.
+  std::optional<asio::thread_pool> stream_pool_{std::in_place, 4};
   // One single-threaded context per worker; workers_[0] also runs the acceptor.
   std::vector<std::unique_ptr<asio::io_context>> workers_ = MakeWorkers(options_.threads);
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -91,6 +93,13 @@ class RawClient {
     return res;
   }
 
+  // Everything the server sends after what was read, up to the end of the connection.
+  std::string ReadToEnd() {
+    while (Fill()) {
+    }
+    return std::exchange(buffer_, std::string());
+  }
+
   // True when the server has closed the connection (EOF or reset) with nothing left unread.
   bool Closed() { return buffer_.empty() && !Fill(); }
 
@@ -145,10 +154,45 @@ void AddRoutes(Router& router) {
              [](Request&, const PathParams&) -> absl::StatusOr<Response> { throw 42; });
 }
 
+// Streams `chunks` in order, then ends; or, when `chunks` is empty, "tick" forever. Each Next()
+// waits `delay` first, as a follower waiting for new log output does.
+class ScriptedSource : public ChunkSource {
+ public:
+  ScriptedSource(std::vector<std::optional<std::string>> chunks, std::chrono::milliseconds delay)
+      : chunks_(std::move(chunks)), delay_(delay) {}
+  std::optional<std::string> Next() override {
+    std::this_thread::sleep_for(delay_);
+    if (chunks_.empty()) return std::string("tick");
+    if (next_ == chunks_.size()) return std::nullopt;
+    return chunks_[next_++];
+  }
+
+ private:
+  std::vector<std::optional<std::string>> chunks_;
+  std::chrono::milliseconds delay_;
+  size_t next_ = 0;
+};
+
+void AddStreamRoutes(Router& router) {
+  router.Add("GET", "/stream", [](Request&, const PathParams&) -> absl::StatusOr<Response> {
+    Response res = Text("");
+    res.stream = std::make_shared<ScriptedSource>(
+        std::vector<std::optional<std::string>>{"ab", "", "cde"}, std::chrono::milliseconds(1));
+    return res;
+  });
+  router.Add("GET", "/endless", [](Request&, const PathParams&) -> absl::StatusOr<Response> {
+    Response res = Text("");
+    res.stream = std::make_shared<ScriptedSource>(std::vector<std::optional<std::string>>{},
+                                                  std::chrono::milliseconds(20));
+    return res;
+  });
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     AddRoutes(router_);
+    AddStreamRoutes(router_);
     port_ = StartServer(server_, {});
   }
 
@@ -445,6 +489,41 @@ TEST_F(ServerTest, StopWithAnIdleClientReturnsPromptly) {
   server_->Stop();  // idempotent
   RawClient refused(port_);
   EXPECT_FALSE(refused.connected());
+}
+
+TEST_F(ServerTest, StreamedBodyIsChunkedThenTheConnectionCloses) {
+  RawClient client(port_);
+  ASSERT_TRUE(client.Send(Get("/stream")));
+  std::optional<RawResponse> res = client.Read(/*head=*/true);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->headers["transfer-encoding"], "chunked");
+  EXPECT_EQ(res->headers["connection"], "close");
+  EXPECT_EQ(client.ReadToEnd(), "2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n");
+}
+
+// Stop() used to leave the Next() calls queued behind the stream pool's busy threads in the
+// pool; they were destroyed with it, after the I/O contexts, and each took a session whose
+// socket still pointed into a destroyed context (ASan: heap-use-after-free).
+TEST_F(ServerTest, RegressionStopWithMoreStreamsThanStreamThreads) {
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < 12; ++i) {
+    clients.push_back(std::make_unique<RawClient>(port_));
+    ASSERT_TRUE(clients.back()->Send(Get("/endless")));
+  }
+  for (auto& client : clients) {
+    std::optional<RawResponse> res = client->Read(/*head=*/true);
+    ASSERT_TRUE(res.has_value());
+    EXPECT_EQ(res->headers["transfer-encoding"], "chunked");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // Next() calls queue up
+  const auto start = std::chrono::steady_clock::now();
+  server_->Stop();
+  server_.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  for (auto& client : clients) {
+    EXPECT_NE(client->ReadToEnd().find("tick"), std::string::npos);
+  }
 }
 
 TEST_F(ServerTest, BindFailureIsUnavailable) {

@@ -1,5 +1,6 @@
 #include "model/run.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -43,7 +44,11 @@ constexpr internal::EnumNames<StepStatus, 7> kStepStatuses = {{
     {StepStatus::kSkipped, "skipped"},
 }};
 
-// Resource addresses given to -target / -replace: one line, no option injection.
+// True for the ASCII control characters (NUL to US, and DEL).
+bool IsControl(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+// Resource addresses given to -target / -replace: one line, no option injection, no control
+// character (a NUL would cut the argument short: terraform would act on another address).
 absl::StatusOr<std::vector<std::string>> AddressList(const json::object& obj,
                                                      std::string_view field) {
   std::vector<std::string> out;
@@ -56,7 +61,7 @@ absl::StatusOr<std::vector<std::string>> AddressList(const json::object& obj,
     }
     std::string_view address = item.get_string();
     bool bad = address.empty() || address.size() > 1024 || address.front() == '-' ||
-               address.find_first_of("\n\r\t") != std::string_view::npos;
+               std::any_of(address.begin(), address.end(), IsControl);
     if (bad) {
       return absl::InvalidArgumentError(
           Cat("field '", field, "' holds ", internal::Quote(address),
@@ -264,8 +269,10 @@ absl::StatusOr<std::vector<std::string>> StringListFromJsonText(std::string_view
 }
 
 absl::StatusOr<ChangeCounts> CountPlanChanges(std::string_view plan_json, bool drift) {
+  json::parse_options opts;
+  opts.max_depth = kMaxPlanJsonDepth;  // the default (32) refuses real plans
   boost::system::error_code ec;
-  json::value v = json::parse(plan_json, ec);
+  json::value v = json::parse(plan_json, ec, json::storage_ptr(), opts);
   if (ec || !v.is_object()) {
     return absl::InvalidArgumentError("terraform show -json did not print a plan object");
   }

@@ -2,6 +2,7 @@
 // their JSON forms (shared by server and CLI). Value types only; thread-compatible.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,6 +77,8 @@ struct Run {
 std::vector<RunStep> StepsFor(RunOperation op, bool approval_required);
 
 // Body of POST W/{ws}/runs: {"operation", "approval_required"?, "targets"?, "replace"?}.
+// Addresses in targets/replace are non-empty, at most 1024 bytes, do not start with '-' and
+// hold no ASCII control character.
 // InvalidArgument naming the field. Returns a run with operation, options and steps filled in.
 absl::StatusOr<Run> ParseRunCreate(std::string_view body);
 
@@ -86,9 +89,15 @@ absl::StatusOr<std::vector<RunStep>> StepsFromJsonText(std::string_view text);
 std::string StringListToJsonText(const std::vector<std::string>& items);
 absl::StatusOr<std::vector<std::string>> StringListFromJsonText(std::string_view text);
 
+// Deepest nesting of `terraform show -json` output CountPlanChanges reads. Plans nest module
+// calls and attribute values without a limit of their own (a 30-level object in one resource
+// input is already 37 levels); this is far past any real configuration while the parsed tree
+// is still destroyed well inside a thread's stack.
+inline constexpr size_t kMaxPlanJsonDepth = 1000;
+
 // Counts the changes in `terraform show -json PLAN` output. Drift runs (refresh-only plans)
 // count `resource_drift`; other plans `resource_changes`; output changes set has_changes.
-// InvalidArgument when not plan JSON.
+// InvalidArgument when not plan JSON; any JSON object up to kMaxPlanJsonDepth deep is read.
 absl::StatusOr<ChangeCounts> CountPlanChanges(std::string_view plan_json, bool drift);
 
 // The workspace status after `run` failed, was cancelled or was rejected, given the state

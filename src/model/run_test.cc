@@ -118,5 +118,37 @@ TEST(StatusAfterFailureTest, PlansNeverChangeTheStatus) {
   EXPECT_EQ(StatusAfterFailure(run, "zzz", &why), std::nullopt);
 }
 
+// A NUL ends a process argument: "-target=terraform_data.a\0x" would reach terraform as
+// -target=terraform_data.a, a different address from the one the run shows.
+TEST(ParseRunCreateTest, RegressionAddressesWithControlCharactersAreRefused) {
+  for (const char* body : {R"({"operation":"plan","targets":["terraform_data.a\u0000x"]})",
+                           R"({"operation":"plan","replace":["terraform_data.a\u001bx"]})",
+                           R"({"operation":"plan","targets":["terraform_data.a\u007f"]})"}) {
+    SCOPED_TRACE(body);
+    absl::StatusOr<model::Run> run = ParseRunCreate(body);
+    ASSERT_FALSE(run.ok());
+    EXPECT_EQ(run.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(run.status().message().find("not a resource address"), std::string::npos)
+        << run.status();
+  }
+}
+
+// Boost.JSON refuses documents deeper than 32 levels by default; terraform 1.11 prints 37 levels
+// for a resource whose input is a 30-level object, and such a plan failed its run.
+TEST(CountPlanChangesTest, RegressionPlansDeeperThan32LevelsAreRead) {
+  std::string deep = "\"leaf\"";
+  for (int i = 0; i < 100; ++i) deep = "{\"a\":" + deep + "}";
+  const std::string plan = R"({"resource_changes":[{"change":{"actions":["create"],"after":)" +
+                           deep + "}}]}";
+  absl::StatusOr<ChangeCounts> changes = CountPlanChanges(plan, /*drift=*/false);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  EXPECT_EQ(changes->add, 1);
+
+  std::string too_deep = "1";
+  for (size_t i = 0; i < kMaxPlanJsonDepth + 1; ++i) too_deep = "[" + too_deep + "]";
+  EXPECT_EQ(CountPlanChanges(R"({"x":)" + too_deep + "}", false).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace terrane::model

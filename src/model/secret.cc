@@ -92,6 +92,13 @@ absl::StatusOr<std::optional<std::string>> ParseSpec(const json::object& obj, bo
                                                     " bytes; at most ", kMaxSecretValueBytes,
                                                     " are accepted"));
   }
+  // A run passes the value in its environment, where a NUL byte ends the string: terraform
+  // would see only a prefix, which the log masking (looking for the whole value) misses.
+  if (std::string_view(text.data(), text.size()).find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "field 'secret.spec.value' contains a NUL byte (\\u0000), which a process environment "
+        "cannot carry");
+  }
   return std::optional<std::string>(std::string(text.data(), text.size()));
 }
 

@@ -57,7 +57,8 @@ struct SecretWrite {
 
 // Parses `{"secret": {identifier, name, description?, tags?, org?, project?, spec: {type,
 // value_type, value}}}`. `scope` gives account, org and project (from the path and the
-// caller); an `org`/`project` in the body must equal them. InvalidArgument names the field
+// caller); an `org`/`project` in the body must equal them. The value has at most
+// kMaxSecretValueBytes and no NUL byte. InvalidArgument names the field
 // (e.g. 'secret.spec.type'); the value itself is never quoted in a message.
 absl::StatusOr<SecretWrite> ParseSecretCreate(std::string_view body, const SecretKey& scope);
 

@@ -105,6 +105,20 @@ TEST(ParseSecretCreateTest, ValueIsNeverQuotedInErrors) {
   EXPECT_EQ(message, "field 'secret.spec.value' must be a string, got an array");
 }
 
+// A run hands the value to terraform in its environment, where "abc\0def" arrives as "abc": the
+// log masking, which looks for the whole value, would then let "abc" through.
+TEST(ParseSecretCreateTest, RegressionValuesWithANulByteAreRefused) {
+  const std::string body =
+      R"({"secret":{"identifier":"x","name":"n","spec":{"type":"SecretText",)"
+      R"("value_type":"Inline","value":"abc\u0000def"}}})";
+  EXPECT_EQ(CreateError(body),
+            "field 'secret.spec.value' contains a NUL byte (\\u0000), which a process "
+            "environment cannot carry");
+  absl::StatusOr<SecretWrite> update =
+      ParseSecretUpdate(body, SecretKey{.account = "acct", .identifier = "x"});
+  EXPECT_EQ(update.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ParseSecretCreateTest, BodyScopeMustMatchThePath) {
   const std::string spec = R"("spec":{"type":"SecretText","value_type":"Inline","value":"v"})";
   EXPECT_EQ(CreateError(R"({"secret":{"identifier":"x","name":"n","org":"ops",)" + spec + "}}"),
