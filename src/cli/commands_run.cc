@@ -71,7 +71,7 @@ absl::StatusOr<int> Start(Context& ctx, std::string_view op, const StartFlags& f
 }
 
 std::string RunPath(Context& ctx, const RunFlags& f) {
-  return Cat(ctx.api.WorkspacePath(f.ws), "/runs/", f.run);
+  return Cat(ctx.api.WorkspacePath(f.ws), "/runs/", PathSegment(f.run));
 }
 
 absl::StatusOr<int> List(Context& ctx, const RunFlags& f) {

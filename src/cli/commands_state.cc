@@ -44,7 +44,7 @@ absl::StatusOr<int> Pull(Context& ctx, const std::string& ws, std::string versio
     version = Str(Arr(list)[0], "id");
   }
   TERRANE_ASSIGN_OR_RETURN(HttpResponse resp,
-                           ctx.api.Call("GET", Cat(base, "/", version, "/download")));
+                           ctx.api.Call("GET", Cat(base, "/", PathSegment(version), "/download")));
   ctx.out << resp.body;
   return kExitOk;
 }
@@ -52,7 +52,7 @@ absl::StatusOr<int> Pull(Context& ctx, const std::string& ws, std::string versio
 absl::StatusOr<int> Rollback(Context& ctx, const std::string& ws, const std::string& version) {
   TERRANE_ASSIGN_OR_RETURN(
       json::value made, ctx.api.CallJson("POST", Cat(ctx.api.WorkspacePath(ws), "/state-versions/",
-                                                     version, "/rollback")));
+                                                     PathSegment(version), "/rollback")));
   if (ctx.json) {
     ctx.PrintJson(made);
   } else {

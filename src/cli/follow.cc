@@ -178,7 +178,7 @@ std::string ChangeSummary(const json::value& run) {
 
 absl::StatusOr<int> FollowRun(Context& ctx, const std::string& ws, const std::string& run_id,
                               Approval approval) {
-  std::string run_path = Cat(ctx.api.WorkspacePath(ws), "/runs/", run_id);
+  std::string run_path = Cat(ctx.api.WorkspacePath(ws), "/runs/", PathSegment(run_id));
   Clock::time_point start = Clock::now();
   LogPrinter printer(ctx, start);
   int64_t offset = 0;

@@ -388,6 +388,25 @@ class OutputAndSettingsTest(CliTestCase):
         https = self.cli("workspace", "list", "--addr", "https://127.0.0.1:1", expect=None)
         self.assertOneLineError(https, "https is not supported")
 
+    def test_identifiers_are_one_path_segment(self):
+        # Regression: identifiers went into the URL unescaped, so "WS?x" named WS (and
+        # `delete "WS?x" --yes` deleted it), "a b" broke the request and "" reached the list.
+        ws = self.unique("ws")
+        self.cli("workspace", "create", ws)
+        for odd in (f"{ws}?x", f"{ws}#x", f"x/../{ws}", "a b"):
+            refused = self.cli("workspace", "delete", odd, "--yes", expect=None)
+            self.assertOneLineError(refused, f"workspace '{odd}' not found")
+            self.assertTrue(self.exists(ws), odd)
+        self.assertOneLineError(self.cli("run", "get", ws, "run-x?y", expect=None), "run-x?y")
+        self.assertOneLineError(self.cli("org", "delete", "default/projects/default",
+                                         expect=None), "default/projects/default")
+        for args in (["workspace", "get", ""], ["workspace", "delete", "", "--yes"],
+                     ["org", "delete", ""]):
+            empty = self.cli(*args, expect=None)
+            self.assertNotEqual(empty.returncode, 0, args)
+            self.assertIn("must not be empty", empty.stderr, args)
+        self.assertTrue(self.exists(ws))
+
     def test_help_has_an_example_everywhere(self):
         commands = [["login"], ["org", "list"], ["org", "create"], ["org", "delete"],
                     ["project", "list"], ["project", "create"], ["project", "delete"]]
