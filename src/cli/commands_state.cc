@@ -83,9 +83,11 @@ absl::StatusOr<int> Delete(Context& ctx, const std::string& id, bool yes) {
             "infrastructure: run `terrane workspace destroy ", id, "` first, then delete it ",
             "(deleting never destroys infrastructure)"));
   }
-  TERRANE_ASSIGN_OR_RETURN(json::value versions, ctx.api.CallJson("GET", path + "/state-versions"));
+  // Both counts from x-total-items: a listing holds one page only (30 by default).
+  TERRANE_ASSIGN_OR_RETURN(HttpResponse versions,
+                           ctx.api.Call("GET", path + "/state-versions?limit=1"));
   TERRANE_ASSIGN_OR_RETURN(HttpResponse runs, ctx.api.Call("GET", path + "/runs?limit=1"));
-  int64_t n_versions = static_cast<int64_t>(Arr(versions).size());
+  int64_t n_versions = std::atoll(versions.Header("x-total-items").c_str());
   int64_t n_runs = std::atoll(runs.Header("x-total-items").c_str());
   int64_t n_vars = CountVariables(ws);
   if (!yes) {

@@ -196,6 +196,16 @@ class LifecycleTest(CliTestCase):
         self.assertEqual(gone, {"deleted": ws, "state_versions": 0, "runs": 0, "variables": 2})
         self.assertFalse(self.exists(ws))
 
+    def test_delete_counts_every_state_version(self):
+        # Regression: the count was the length of the first page of the listing (30).
+        ws = self.unique("ws")
+        self.cli("workspace", "create", ws)
+        lineage = "5d0e6a3c-8b1f-4a2e-9c7d-3e4f5a6b7c8d"
+        for serial in range(1, 33):
+            self.assertEqual(self.client.put_state(ws, state_doc(serial, lineage)).status, 200)
+        gone = self.cli_json("workspace", "delete", ws, "--yes")
+        self.assertEqual(gone["state_versions"], 32)
+
     def test_approval_prompt_on_a_terminal(self):
         repo = self.repo({"main.tf": SIMPLE_TF % {"value": "one"}})
         ws = self.workspace(repo)
