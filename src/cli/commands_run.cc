@@ -63,7 +63,8 @@ absl::StatusOr<int> Start(Context& ctx, std::string_view op, const StartFlags& f
     return kExitOk;
   }
   if (ctx.terminal.fancy()) {
-    ctx.out << ctx.terminal.Paint("bold", Cat("Started ", op, " run ", id, " of ", f.ws)) << "\n";
+    (ctx.json ? std::cerr : ctx.out)
+        << ctx.terminal.Paint("bold", Cat("Started ", op, " run ", id, " of ", f.ws)) << "\n";
   }
   TERRANE_ASSIGN_OR_RETURN(
       int code, FollowRun(ctx, f.ws, id, f.auto_approve ? Approval::kAuto : Approval::kAsk));

@@ -178,12 +178,19 @@ std::string ChangeSummary(const json::value& run) {
 
 absl::StatusOr<int> FollowRun(Context& ctx, const std::string& ws, const std::string& run_id,
                               Approval approval) {
+  // With --output json stdout holds one document, the run as it ended (or waits); the log
+  // and the progress lines go to stderr.
+  Context shown{.api = ctx.api,
+                .terminal = ctx.terminal,
+                .json = ctx.json,
+                .out = ctx.json ? std::cerr : ctx.out,
+                .config_path = ctx.config_path};
   std::string run_path = Cat(ctx.api.WorkspacePath(ws), "/runs/", PathSegment(run_id));
   Clock::time_point start = Clock::now();
-  LogPrinter printer(ctx, start);
+  LogPrinter printer(shown, start);
   int64_t offset = 0;
   while (true) {
-    TERRANE_RETURN_IF_ERROR(FollowSegment(ctx, ws, run_id, run_path, offset, printer));
+    TERRANE_RETURN_IF_ERROR(FollowSegment(shown, ws, run_id, run_path, offset, printer));
     TERRANE_ASSIGN_OR_RETURN(json::value run, ctx.api.CallJson("GET", run_path));
     std::string status = Str(run, "status");
     std::optional<model::RunStatus> parsed = model::ParseRunStatus(status);
@@ -193,19 +200,21 @@ absl::StatusOr<int> FollowRun(Context& ctx, const std::string& ws, const std::st
           Cat("Run ", run_id, " ", status, " after ", FormatDuration(MillisSince(start)));
       line +=
           Cat(Str(run, "operation") == "drift" ? " (drift: " : " (plan: ", ChangeSummary(run), ")");
-      ctx.out << ctx.terminal.Paint(status == "succeeded" ? "green" : "red", line) << "\n";
-      if (!Str(run, "message").empty()) ctx.out << Str(run, "message") << "\n";
+      shown.out << ctx.terminal.Paint(status == "succeeded" ? "green" : "red", line) << "\n";
+      if (!Str(run, "message").empty()) shown.out << Str(run, "message") << "\n";
+      if (ctx.json) ctx.PrintJson(run);
       return ExitCodeFor(status);
     }
     if (parsed == model::RunStatus::kWaitingApproval) {
       printer.FinishStep();
-      ctx.out << ctx.terminal.Paint("yellow", Cat("Plan: ", ChangeSummary(run), ". Run ", run_id,
-                                                  " waits for approval."))
-              << "\n";
-      TERRANE_ASSIGN_OR_RETURN(bool decided, AskApproval(ctx, ws, run_id, run_path, approval));
+      shown.out << ctx.terminal.Paint("yellow", Cat("Plan: ", ChangeSummary(run), ". Run ", run_id,
+                                                    " waits for approval."))
+                << "\n";
+      TERRANE_ASSIGN_OR_RETURN(bool decided, AskApproval(shown, ws, run_id, run_path, approval));
       if (!decided) {
-        ctx.out << "Decide with `terrane run approve " << ws << " " << run_id
-                << "` or `terrane run reject " << ws << " " << run_id << "`\n";
+        shown.out << "Decide with `terrane run approve " << ws << " " << run_id
+                  << "` or `terrane run reject " << ws << " " << run_id << "`\n";
+        if (ctx.json) ctx.PrintJson(run);
         return kExitOk;
       }
     }

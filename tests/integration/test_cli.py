@@ -245,6 +245,15 @@ class LifecycleTest(CliTestCase):
         good = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "v"}}))
         self.assertIn("2 to add", self.cli("workspace", "plan", good).stdout)
         self.assertEqual(self.status(good), "apply_needed")  # a plan with changes says so
+        # Regression: --output json printed the log, not JSON. Now stdout is the run as it
+        # ended, the log goes to stderr, and the exit code still follows the run.
+        planned = self.cli("workspace", "plan", good, "--output", "json")
+        run = json.loads(planned.stdout)
+        self.assertEqual((run["operation"], run["status"], run["resource_changes"]["add"]),
+                         ("plan", "succeeded", 2))
+        self.assertIn("2 to add", planned.stderr)
+        failed = self.cli("workspace", "plan", ws, "--output", "json", expect=2)
+        self.assertEqual(json.loads(failed.stdout)["status"], "failed")
 
 
 class RunCommandsTest(CliTestCase):
