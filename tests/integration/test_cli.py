@@ -406,6 +406,12 @@ class OutputAndSettingsTest(CliTestCase):
         self.assertOneLineError(down, f"http://127.0.0.1:{port}")
         https = self.cli("workspace", "list", "--addr", "https://127.0.0.1:1", expect=None)
         self.assertOneLineError(https, "https is not supported")
+        # Regression: usage errors exited with CLI11's codes (105, 106, 109), not 1.
+        for usage in (["workspace", "get"], ["workspace", "list", "-o", "yaml"],
+                      ["workspace", "list", "--no-such-flag"], ["run", "get", "ws"]):
+            proc = self.cli(*usage, expect=1)
+            self.assertIn("--help", proc.stderr, usage)
+        self.cli("workspace", "--help")
 
     def test_identifiers_are_one_path_segment(self):
         # Regression: identifiers went into the URL unescaped, so "WS?x" named WS (and
