@@ -106,6 +106,9 @@ std::optional<int> ClientCommands::Run() {
   };
   absl::StatusOr<SettingsLayer> file = LoadConfigFile(path);
   if (!file.ok()) return fail(file.status());
+  if (std::string warning = ConfigFileModeWarning(path, *file); !warning.empty()) {
+    std::cerr << warning << std::endl;
+  }
   absl::StatusOr<ApiClient> api =
       ApiClient::Create(ResolveSettings(registry_->flags(), SettingsFromEnv(env), *file));
   if (!api.ok()) return fail(api.status());
