@@ -55,6 +55,22 @@ class SigintBlock {
   sigset_t saved_;
 };
 
+// While alive, Ctrl-C interrupts a blocking read (no SA_RESTART) instead of killing the
+// client, so a prompt gets no answer and the caller decides what that means.
+class SigintInterruptsReads {
+ public:
+  SigintInterruptsReads() {
+    struct sigaction act {};
+    act.sa_handler = [](int) {};
+    sigemptyset(&act.sa_mask);
+    sigaction(SIGINT, &act, &saved_);
+  }
+  ~SigintInterruptsReads() { sigaction(SIGINT, &saved_, nullptr); }
+
+ private:
+  struct sigaction saved_ {};
+};
+
 // Prints log lines and, on a terminal, a progress line when a step starts or ends.
 class LogPrinter {
  public:
@@ -151,11 +167,16 @@ absl::StatusOr<bool> AskApproval(Context& ctx, const std::string& ws, const std:
             "`terrane run approve ", ws, " ", run_id, "` or `terrane run reject ", ws, " ", run_id,
             "`"));
   }
-  TERRANE_ASSIGN_OR_RETURN(std::string answer,
-                           ctx.terminal.Ask("Apply this plan? Only 'yes' approves: "));
-  bool yes = answer == "yes";
+  absl::StatusOr<std::string> answer;
+  {
+    // Ctrl-C (or the end of input) at this prompt rejects the run, as terraform cancels its
+    // apply: leaving it waiting would hold the workspace until the approval timeout.
+    SigintInterruptsReads interruptible;
+    answer = ctx.terminal.Ask("Apply this plan? Only 'yes' approves: ");
+  }
+  bool yes = answer.ok() && *answer == "yes";
   TERRANE_RETURN_IF_ERROR(Decide(ctx, run_path, yes ? "approve" : "reject"));
-  ctx.out << (yes ? "Approved\n" : "Rejected\n");
+  ctx.out << (yes ? "Approved\n" : answer.ok() ? "Rejected\n" : "No answer: rejected\n");
   return true;
 }
 

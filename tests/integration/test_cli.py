@@ -237,6 +237,17 @@ class LifecycleTest(CliTestCase):
         runs = self.cli_json("run", "list", ws)
         self.assertEqual([r["status"] for r in runs], ["cancelled"])
 
+    def test_ctrl_c_at_the_approval_prompt_rejects(self):
+        # Regression: Ctrl-C there killed the client and left the run waiting for approval,
+        # holding the workspace lock until the approval timeout.
+        ws = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "one"}}))
+        interrupt = lambda proc: proc.send_signal(signal.SIGINT)  # noqa: E731
+        code, screen = self.cli_pty(["workspace", "provision", ws],
+                                    [("Only 'yes' approves", interrupt)])
+        self.assertEqual(code, 3, screen)
+        self.assertIn("No answer: rejected", screen)
+        self.assertEqual([r["status"] for r in self.cli_json("run", "list", ws)], ["rejected"])
+
     def test_exit_codes_follow_the_run(self):
         repo = self.repo({"main.tf": 'resource "terraform_data" "x" {\n  input = nope\n}\n'})
         ws = self.workspace(repo)
