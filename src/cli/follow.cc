@@ -1,9 +1,12 @@
 #include "cli/internal/follow.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -55,21 +58,33 @@ class SigintBlock {
   sigset_t saved_;
 };
 
-// While alive, Ctrl-C interrupts a blocking read (no SA_RESTART) instead of killing the
-// client, so a prompt gets no answer and the caller decides what that means.
-class SigintInterruptsReads {
- public:
-  SigintInterruptsReads() {
-    struct sigaction act {};
-    act.sa_handler = [](int) {};
-    sigemptyset(&act.sa_mask);
-    sigaction(SIGINT, &act, &saved_);
-  }
-  ~SigintInterruptsReads() { sigaction(SIGINT, &saved_, nullptr); }
-
- private:
-  struct sigaction saved_ {};
-};
+// Shows `prompt` and waits until stdin has input (true) or Ctrl-C is pressed (false), without a
+// race: SIGINT is caught by a no-op handler and blocked before the prompt shows, and unblocked
+// only inside ppoll.
+bool PromptAndWaitForInput(std::string_view prompt) {
+  struct sigaction act {};
+  struct sigaction saved_act {};
+  act.sa_handler = [](int) {};
+  sigemptyset(&act.sa_mask);
+  sigaction(SIGINT, &act, &saved_act);
+  sigset_t block;
+  sigset_t saved_mask;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &block, &saved_mask);
+  sigset_t wait_mask = saved_mask;
+  sigdelset(&wait_mask, SIGINT);
+  std::cerr << prompt << std::flush;
+  pollfd fd{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+  int n = 0;
+  do {
+    n = ppoll(&fd, 1, nullptr, &wait_mask);
+  } while (n < 0 && errno != EINTR);
+  bool input = n > 0;
+  pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
+  sigaction(SIGINT, &saved_act, nullptr);
+  return input;
+}
 
 // Prints log lines and, on a terminal, a progress line when a step starts or ends.
 class LogPrinter {
@@ -167,12 +182,13 @@ absl::StatusOr<bool> AskApproval(Context& ctx, const std::string& ws, const std:
             "`terrane run approve ", ws, " ", run_id, "` or `terrane run reject ", ws, " ", run_id,
             "`"));
   }
-  absl::StatusOr<std::string> answer;
-  {
-    // Ctrl-C (or the end of input) at this prompt rejects the run, as terraform cancels its
-    // apply: leaving it waiting would hold the workspace until the approval timeout.
-    SigintInterruptsReads interruptible;
-    answer = ctx.terminal.Ask("Apply this plan? Only 'yes' approves: ");
+  // Ctrl-C (or the end of input) at this prompt rejects the run, as terraform cancels its
+  // apply: leaving it waiting would hold the workspace until the approval timeout.
+  absl::StatusOr<std::string> answer = absl::CancelledError("interrupted");
+  if (PromptAndWaitForInput("Apply this plan? Only 'yes' approves: ")) {
+    answer = ctx.terminal.Ask("");
+  } else {
+    std::cerr << "\n";
   }
   bool yes = answer.ok() && *answer == "yes";
   TERRANE_RETURN_IF_ERROR(Decide(ctx, run_path, yes ? "approve" : "reject"));
