@@ -83,7 +83,13 @@ int main(int argc, char** argv) {
   version->footer("Example: terrane version");
   terrane::cli::ClientCommands client(app);
 
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors exit 1 like every other error (CLI11's own codes, 105, 106, ..., are not part
+  // of the documented 0/1/2/3 scheme of the client); --help still exits 0.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
 
   if (std::optional<int> code = client.Run()) return *code;
 

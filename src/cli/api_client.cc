@@ -67,17 +67,20 @@ std::string QueryEscape(std::string_view value) {
   return out;
 }
 
+std::string PathSegment(std::string_view value) { return QueryEscape(value); }
+
 absl::StatusOr<ApiClient> ApiClient::Create(Settings settings) {
   TERRANE_ASSIGN_OR_RETURN(Endpoint endpoint, ParseEndpoint(settings.address));
   return ApiClient(std::move(settings), std::move(endpoint));
 }
 
 std::string ApiClient::WorkspacesPath() const {
-  return Cat("/iacm/api/orgs/", settings_.org, "/projects/", settings_.project, "/workspaces");
+  return Cat("/iacm/api/orgs/", PathSegment(settings_.org), "/projects/",
+             PathSegment(settings_.project), "/workspaces");
 }
 
 std::string ApiClient::WorkspacePath(std::string_view ws) const {
-  return Cat(WorkspacesPath(), "/", ws);
+  return Cat(WorkspacesPath(), "/", PathSegment(ws));
 }
 
 HttpRequest ApiClient::Request(std::string_view method, std::string target,

@@ -21,7 +21,8 @@ class ApiClient {
   const Settings& settings() const { return settings_; }
   const Endpoint& endpoint() const { return endpoint_; }
 
-  // /iacm/api/orgs/{org}/projects/{project}/workspaces[/{ws}] of the settings' scope.
+  // /iacm/api/orgs/{org}/projects/{project}/workspaces[/{ws}] of the settings' scope, each
+  // identifier percent-encoded as one path segment (see PathSegment).
   std::string WorkspacesPath() const;
   std::string WorkspacePath(std::string_view ws) const;
 
@@ -51,5 +52,9 @@ absl::Status ErrorFromResponse(const HttpResponse& resp);
 
 // Percent-encodes a query parameter value.
 std::string QueryEscape(std::string_view value);
+
+// Percent-encodes an identifier as one path segment: "a?b", "a/../b" or "a b" name that
+// identifier on the server (which decodes each segment) instead of another route or resource.
+std::string PathSegment(std::string_view value);
 
 }  // namespace terrane::cli

@@ -40,7 +40,17 @@ CLI::App* Registry::Command(CLI::App* parent, std::string name, std::string desc
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   cmd->footer("Example:\n  " + example);
-  cmd->callback([this, action = std::move(action)] { chosen_ = action; });
+  cmd->callback([this, cmd, action = std::move(action)] {
+    // An empty identifier would leave its path segment out and reach another route (the
+    // workspace list instead of one workspace): a usage error, whatever the command.
+    for (const CLI::Option* opt : cmd->get_options()) {
+      if (!opt->get_positional()) continue;
+      for (const std::string& value : opt->results()) {
+        if (value.empty()) throw CLI::ValidationError(opt->get_name(), "must not be empty");
+      }
+    }
+    chosen_ = action;
+  });
   return cmd;
 }
 
@@ -96,6 +106,9 @@ std::optional<int> ClientCommands::Run() {
   };
   absl::StatusOr<SettingsLayer> file = LoadConfigFile(path);
   if (!file.ok()) return fail(file.status());
+  if (std::string warning = ConfigFileModeWarning(path, *file); !warning.empty()) {
+    std::cerr << warning << std::endl;
+  }
   absl::StatusOr<ApiClient> api =
       ApiClient::Create(ResolveSettings(registry_->flags(), SettingsFromEnv(env), *file));
   if (!api.ok()) return fail(api.status());

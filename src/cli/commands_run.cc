@@ -63,7 +63,8 @@ absl::StatusOr<int> Start(Context& ctx, std::string_view op, const StartFlags& f
     return kExitOk;
   }
   if (ctx.terminal.fancy()) {
-    ctx.out << ctx.terminal.Paint("bold", Cat("Started ", op, " run ", id, " of ", f.ws)) << "\n";
+    (ctx.json ? std::cerr : ctx.out)
+        << ctx.terminal.Paint("bold", Cat("Started ", op, " run ", id, " of ", f.ws)) << "\n";
   }
   TERRANE_ASSIGN_OR_RETURN(
       int code, FollowRun(ctx, f.ws, id, f.auto_approve ? Approval::kAuto : Approval::kAsk));
@@ -71,7 +72,7 @@ absl::StatusOr<int> Start(Context& ctx, std::string_view op, const StartFlags& f
 }
 
 std::string RunPath(Context& ctx, const RunFlags& f) {
-  return Cat(ctx.api.WorkspacePath(f.ws), "/runs/", f.run);
+  return Cat(ctx.api.WorkspacePath(f.ws), "/runs/", PathSegment(f.run));
 }
 
 absl::StatusOr<int> List(Context& ctx, const RunFlags& f) {

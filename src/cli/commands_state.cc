@@ -44,7 +44,7 @@ absl::StatusOr<int> Pull(Context& ctx, const std::string& ws, std::string versio
     version = Str(Arr(list)[0], "id");
   }
   TERRANE_ASSIGN_OR_RETURN(HttpResponse resp,
-                           ctx.api.Call("GET", Cat(base, "/", version, "/download")));
+                           ctx.api.Call("GET", Cat(base, "/", PathSegment(version), "/download")));
   ctx.out << resp.body;
   return kExitOk;
 }
@@ -52,7 +52,7 @@ absl::StatusOr<int> Pull(Context& ctx, const std::string& ws, std::string versio
 absl::StatusOr<int> Rollback(Context& ctx, const std::string& ws, const std::string& version) {
   TERRANE_ASSIGN_OR_RETURN(
       json::value made, ctx.api.CallJson("POST", Cat(ctx.api.WorkspacePath(ws), "/state-versions/",
-                                                     version, "/rollback")));
+                                                     PathSegment(version), "/rollback")));
   if (ctx.json) {
     ctx.PrintJson(made);
   } else {
@@ -83,9 +83,11 @@ absl::StatusOr<int> Delete(Context& ctx, const std::string& id, bool yes) {
             "infrastructure: run `terrane workspace destroy ", id, "` first, then delete it ",
             "(deleting never destroys infrastructure)"));
   }
-  TERRANE_ASSIGN_OR_RETURN(json::value versions, ctx.api.CallJson("GET", path + "/state-versions"));
+  // Both counts from x-total-items: a listing holds one page only (30 by default).
+  TERRANE_ASSIGN_OR_RETURN(HttpResponse versions,
+                           ctx.api.Call("GET", path + "/state-versions?limit=1"));
   TERRANE_ASSIGN_OR_RETURN(HttpResponse runs, ctx.api.Call("GET", path + "/runs?limit=1"));
-  int64_t n_versions = static_cast<int64_t>(Arr(versions).size());
+  int64_t n_versions = std::atoll(versions.Header("x-total-items").c_str());
   int64_t n_runs = std::atoll(runs.Header("x-total-items").c_str());
   int64_t n_vars = CountVariables(ws);
   if (!yes) {

@@ -77,7 +77,7 @@ void AddCrud(Registry& r, std::string_view kind, std::shared_ptr<TenancyFlags> f
   std::string k(kind);
   auto path = [k](Context& ctx) {
     return k == "org" ? std::string("/v1/orgs")
-                      : Cat("/v1/orgs/", ctx.api.settings().org, "/projects");
+                      : Cat("/v1/orgs/", PathSegment(ctx.api.settings().org), "/projects");
   };
   std::string scope = k == "org" ? "" : " --org default";
   CLI::App* group =
@@ -106,19 +106,20 @@ void AddCrud(Registry& r, std::string_view kind, std::shared_ptr<TenancyFlags> f
   create->add_option("identifier", f->identifier, "Identifier")->required();
   create->add_option("--name", f->name, "Display name (default: the identifier)");
   create->add_option("--description", f->description, "Description");
-  CLI::App* del = r.Command(
-      group, "delete", "Delete one (refused while it holds projects or workspaces)",
-      Cat("terrane ", k, " delete platform", scope),
-      [path, k, f](Context& ctx) -> absl::StatusOr<int> {
-        TERRANE_ASSIGN_OR_RETURN(json::value gone,
-                                 ctx.api.CallJson("DELETE", path(ctx) + "/" + f->identifier));
-        if (ctx.json) {
-          ctx.PrintJson(gone);
-        } else {
-          ctx.out << "Deleted " << k << " " << f->identifier << "\n";
-        }
-        return kExitOk;
-      });
+  CLI::App* del =
+      r.Command(group, "delete", "Delete one (refused while it holds projects or workspaces)",
+                Cat("terrane ", k, " delete platform", scope),
+                [path, k, f](Context& ctx) -> absl::StatusOr<int> {
+                  TERRANE_ASSIGN_OR_RETURN(
+                      json::value gone,
+                      ctx.api.CallJson("DELETE", path(ctx) + "/" + PathSegment(f->identifier)));
+                  if (ctx.json) {
+                    ctx.PrintJson(gone);
+                  } else {
+                    ctx.out << "Deleted " << k << " " << f->identifier << "\n";
+                  }
+                  return kExitOk;
+                });
   del->add_option("identifier", f->identifier, "Identifier")->required();
 }
 

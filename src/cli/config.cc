@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -114,6 +115,18 @@ absl::StatusOr<SettingsLayer> LoadConfigFile(const std::string& path) {
   });
   if (!status.ok()) return status;
   return layer;
+}
+
+std::string ConfigFileModeWarning(const std::string& path, const SettingsLayer& layer) {
+  struct stat st {};
+  if (path.empty() || !layer.api_key.has_value() || stat(path.c_str(), &st) != 0) return "";
+  mode_t mode = st.st_mode & 0777;
+  if ((mode & 0077) == 0) return "";
+  char octal[8];
+  std::snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode));
+  return Cat("warning: config file ", path,
+             " holds an API key and is readable by group or others (mode ", octal,
+             "): run `chmod 600 ", path, "`");
 }
 
 absl::Status SaveConfigFile(const std::string& path, const SettingsLayer& layer) {

@@ -49,6 +49,10 @@ std::string ConfigFilePath(const EnvLookup& getenv);
 // is not a JSON object of strings.
 absl::StatusOr<SettingsLayer> LoadConfigFile(const std::string& path);
 
+// A warning when the config file at `path` holds an API key and group or others may read it
+// (it is still used; `terrane login` rewrites it 0600); "" otherwise.
+std::string ConfigFileModeWarning(const std::string& path, const SettingsLayer& layer);
+
 // Writes `layer` (its set fields) to `path` with mode 0600, creating the directory (0700).
 absl::Status SaveConfigFile(const std::string& path, const SettingsLayer& layer);
 

@@ -109,5 +109,23 @@ TEST_F(ConfigFileTest, MissingFileIsEmptyAndMalformedNamesTheFile) {
   EXPECT_NE(bad.status().message().find("'org'"), std::string::npos);
 }
 
+TEST(ConfigFileModeWarningTest, WarnsWhenOthersMayReadTheKey) {
+  // Regression: a config file made world-readable after login leaked its key without a word.
+  std::string dir = ::testing::TempDir();
+  std::string path = dir + "/terrane-mode-test.json";
+  SettingsLayer with_key{.api_key = "k"};
+  ASSERT_TRUE(SaveConfigFile(path, with_key).ok());
+  EXPECT_EQ(ConfigFileModeWarning(path, with_key), "");
+  ASSERT_EQ(chmod(path.c_str(), 0644), 0);
+  EXPECT_EQ(
+      ConfigFileModeWarning(path, with_key),
+      "warning: config file " + path +
+          " holds an API key and is readable by group or others (mode 0644): run `chmod 600 " +
+          path + "`");
+  EXPECT_EQ(ConfigFileModeWarning(path, SettingsLayer{.address = "http://h:1"}), "");
+  EXPECT_EQ(ConfigFileModeWarning(dir + "/missing.json", with_key), "");
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace terrane::cli

@@ -1,9 +1,12 @@
 #include "cli/internal/follow.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -54,6 +57,34 @@ class SigintBlock {
   sigset_t set_;
   sigset_t saved_;
 };
+
+// Shows `prompt` and waits until stdin has input (true) or Ctrl-C is pressed (false), without a
+// race: SIGINT is caught by a no-op handler and blocked before the prompt shows, and unblocked
+// only inside ppoll.
+bool PromptAndWaitForInput(std::string_view prompt) {
+  struct sigaction act {};
+  struct sigaction saved_act {};
+  act.sa_handler = [](int) {};
+  sigemptyset(&act.sa_mask);
+  sigaction(SIGINT, &act, &saved_act);
+  sigset_t block;
+  sigset_t saved_mask;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &block, &saved_mask);
+  sigset_t wait_mask = saved_mask;
+  sigdelset(&wait_mask, SIGINT);
+  std::cerr << prompt << std::flush;
+  pollfd fd{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+  int n = 0;
+  do {
+    n = ppoll(&fd, 1, nullptr, &wait_mask);
+  } while (n < 0 && errno != EINTR);
+  bool input = n > 0;
+  pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
+  sigaction(SIGINT, &saved_act, nullptr);
+  return input;
+}
 
 // Prints log lines and, on a terminal, a progress line when a step starts or ends.
 class LogPrinter {
@@ -151,11 +182,17 @@ absl::StatusOr<bool> AskApproval(Context& ctx, const std::string& ws, const std:
             "`terrane run approve ", ws, " ", run_id, "` or `terrane run reject ", ws, " ", run_id,
             "`"));
   }
-  TERRANE_ASSIGN_OR_RETURN(std::string answer,
-                           ctx.terminal.Ask("Apply this plan? Only 'yes' approves: "));
-  bool yes = answer == "yes";
+  // Ctrl-C (or the end of input) at this prompt rejects the run, as terraform cancels its
+  // apply: leaving it waiting would hold the workspace until the approval timeout.
+  absl::StatusOr<std::string> answer = absl::CancelledError("interrupted");
+  if (PromptAndWaitForInput("Apply this plan? Only 'yes' approves: ")) {
+    answer = ctx.terminal.Ask("");
+  } else {
+    std::cerr << "\n";
+  }
+  bool yes = answer.ok() && *answer == "yes";
   TERRANE_RETURN_IF_ERROR(Decide(ctx, run_path, yes ? "approve" : "reject"));
-  ctx.out << (yes ? "Approved\n" : "Rejected\n");
+  ctx.out << (yes ? "Approved\n" : answer.ok() ? "Rejected\n" : "No answer: rejected\n");
   return true;
 }
 
@@ -178,12 +215,19 @@ std::string ChangeSummary(const json::value& run) {
 
 absl::StatusOr<int> FollowRun(Context& ctx, const std::string& ws, const std::string& run_id,
                               Approval approval) {
-  std::string run_path = Cat(ctx.api.WorkspacePath(ws), "/runs/", run_id);
+  // With --output json stdout holds one document, the run as it ended (or waits); the log
+  // and the progress lines go to stderr.
+  Context shown{.api = ctx.api,
+                .terminal = ctx.terminal,
+                .json = ctx.json,
+                .out = ctx.json ? std::cerr : ctx.out,
+                .config_path = ctx.config_path};
+  std::string run_path = Cat(ctx.api.WorkspacePath(ws), "/runs/", PathSegment(run_id));
   Clock::time_point start = Clock::now();
-  LogPrinter printer(ctx, start);
+  LogPrinter printer(shown, start);
   int64_t offset = 0;
   while (true) {
-    TERRANE_RETURN_IF_ERROR(FollowSegment(ctx, ws, run_id, run_path, offset, printer));
+    TERRANE_RETURN_IF_ERROR(FollowSegment(shown, ws, run_id, run_path, offset, printer));
     TERRANE_ASSIGN_OR_RETURN(json::value run, ctx.api.CallJson("GET", run_path));
     std::string status = Str(run, "status");
     std::optional<model::RunStatus> parsed = model::ParseRunStatus(status);
@@ -193,19 +237,21 @@ absl::StatusOr<int> FollowRun(Context& ctx, const std::string& ws, const std::st
           Cat("Run ", run_id, " ", status, " after ", FormatDuration(MillisSince(start)));
       line +=
           Cat(Str(run, "operation") == "drift" ? " (drift: " : " (plan: ", ChangeSummary(run), ")");
-      ctx.out << ctx.terminal.Paint(status == "succeeded" ? "green" : "red", line) << "\n";
-      if (!Str(run, "message").empty()) ctx.out << Str(run, "message") << "\n";
+      shown.out << ctx.terminal.Paint(status == "succeeded" ? "green" : "red", line) << "\n";
+      if (!Str(run, "message").empty()) shown.out << Str(run, "message") << "\n";
+      if (ctx.json) ctx.PrintJson(run);
       return ExitCodeFor(status);
     }
     if (parsed == model::RunStatus::kWaitingApproval) {
       printer.FinishStep();
-      ctx.out << ctx.terminal.Paint("yellow", Cat("Plan: ", ChangeSummary(run), ". Run ", run_id,
-                                                  " waits for approval."))
-              << "\n";
-      TERRANE_ASSIGN_OR_RETURN(bool decided, AskApproval(ctx, ws, run_id, run_path, approval));
+      shown.out << ctx.terminal.Paint("yellow", Cat("Plan: ", ChangeSummary(run), ". Run ", run_id,
+                                                    " waits for approval."))
+                << "\n";
+      TERRANE_ASSIGN_OR_RETURN(bool decided, AskApproval(shown, ws, run_id, run_path, approval));
       if (!decided) {
-        ctx.out << "Decide with `terrane run approve " << ws << " " << run_id
-                << "` or `terrane run reject " << ws << " " << run_id << "`\n";
+        shown.out << "Decide with `terrane run approve " << ws << " " << run_id
+                  << "` or `terrane run reject " << ws << " " << run_id << "`\n";
+        if (ctx.json) ctx.PrintJson(run);
         return kExitOk;
       }
     }

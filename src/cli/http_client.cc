@@ -153,8 +153,10 @@ absl::StatusOr<Endpoint> ParseEndpoint(std::string_view address) {
     ep.port = "80";
   }
   if (bracketed && ep.host.size() >= 2) ep.host = ep.host.substr(1, ep.host.size() - 2);
-  if (ep.host.empty() || ep.port.empty() ||
-      ep.port.find_first_not_of("0123456789") != std::string::npos) {
+  // A TCP port is 1..65535; larger numbers would be passed on to the resolver as they are.
+  if (ep.host.empty() || ep.port.empty() || ep.port.size() > 5 ||
+      ep.port.find_first_not_of("0123456789") != std::string::npos || std::stoi(ep.port) < 1 ||
+      std::stoi(ep.port) > 65535) {
     return absl::InvalidArgumentError(
         Cat("server address '", address, "' must look like http://HOST:PORT"));
   }

@@ -33,6 +33,18 @@ TEST(ParseEndpointTest, RefusesHttpsAndGarbage) {
   EXPECT_FALSE(ParseEndpoint("http://host:port").ok());
 }
 
+TEST(ParseEndpointTest, RefusesPortsOutsideTheTcpRange) {
+  // Regression: 99999 was accepted and failed later as "Connection refused".
+  for (const char* address : {"http://127.0.0.1:99999", "http://127.0.0.1:0",
+                              "http://127.0.0.1:65536", "http://h:123456789012345678901"}) {
+    absl::StatusOr<Endpoint> ep = ParseEndpoint(address);
+    ASSERT_FALSE(ep.ok()) << address;
+    EXPECT_NE(ep.status().message().find("must look like http://HOST:PORT"), std::string::npos);
+  }
+  EXPECT_TRUE(ParseEndpoint("http://127.0.0.1:65535").ok());
+  EXPECT_TRUE(ParseEndpoint("http://127.0.0.1:1").ok());
+}
+
 TEST(SendTest, UnreachableServerNamesTheAddress) {
   // Port 1 on loopback: nothing listens there in the test environment.
   absl::StatusOr<Endpoint> ep = ParseEndpoint("http://127.0.0.1:1");

@@ -196,6 +196,16 @@ class LifecycleTest(CliTestCase):
         self.assertEqual(gone, {"deleted": ws, "state_versions": 0, "runs": 0, "variables": 2})
         self.assertFalse(self.exists(ws))
 
+    def test_delete_counts_every_state_version(self):
+        # Regression: the count was the length of the first page of the listing (30).
+        ws = self.unique("ws")
+        self.cli("workspace", "create", ws)
+        lineage = "5d0e6a3c-8b1f-4a2e-9c7d-3e4f5a6b7c8d"
+        for serial in range(1, 33):
+            self.assertEqual(self.client.put_state(ws, state_doc(serial, lineage)).status, 200)
+        gone = self.cli_json("workspace", "delete", ws, "--yes")
+        self.assertEqual(gone["state_versions"], 32)
+
     def test_approval_prompt_on_a_terminal(self):
         repo = self.repo({"main.tf": SIMPLE_TF % {"value": "one"}})
         ws = self.workspace(repo)
@@ -227,6 +237,17 @@ class LifecycleTest(CliTestCase):
         runs = self.cli_json("run", "list", ws)
         self.assertEqual([r["status"] for r in runs], ["cancelled"])
 
+    def test_ctrl_c_at_the_approval_prompt_rejects(self):
+        # Regression: Ctrl-C there killed the client and left the run waiting for approval,
+        # holding the workspace lock until the approval timeout.
+        ws = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "one"}}))
+        interrupt = lambda proc: proc.send_signal(signal.SIGINT)  # noqa: E731
+        code, screen = self.cli_pty(["workspace", "provision", ws],
+                                    [("Only 'yes' approves", interrupt)])
+        self.assertEqual(code, 3, screen)
+        self.assertIn("No answer: rejected", screen)
+        self.assertEqual([r["status"] for r in self.cli_json("run", "list", ws)], ["rejected"])
+
     def test_exit_codes_follow_the_run(self):
         repo = self.repo({"main.tf": 'resource "terraform_data" "x" {\n  input = nope\n}\n'})
         ws = self.workspace(repo)
@@ -235,6 +256,15 @@ class LifecycleTest(CliTestCase):
         good = self.workspace(self.repo({"main.tf": SIMPLE_TF % {"value": "v"}}))
         self.assertIn("2 to add", self.cli("workspace", "plan", good).stdout)
         self.assertEqual(self.status(good), "apply_needed")  # a plan with changes says so
+        # Regression: --output json printed the log, not JSON. Now stdout is the run as it
+        # ended, the log goes to stderr, and the exit code still follows the run.
+        planned = self.cli("workspace", "plan", good, "--output", "json")
+        run = json.loads(planned.stdout)
+        self.assertEqual((run["operation"], run["status"], run["resource_changes"]["add"]),
+                         ("plan", "succeeded", 2))
+        self.assertIn("2 to add", planned.stderr)
+        failed = self.cli("workspace", "plan", ws, "--output", "json", expect=2)
+        self.assertEqual(json.loads(failed.stdout)["status"], "failed")
 
 
 class RunCommandsTest(CliTestCase):
@@ -387,6 +417,31 @@ class OutputAndSettingsTest(CliTestCase):
         self.assertOneLineError(down, f"http://127.0.0.1:{port}")
         https = self.cli("workspace", "list", "--addr", "https://127.0.0.1:1", expect=None)
         self.assertOneLineError(https, "https is not supported")
+        # Regression: usage errors exited with CLI11's codes (105, 106, 109), not 1.
+        for usage in (["workspace", "get"], ["workspace", "list", "-o", "yaml"],
+                      ["workspace", "list", "--no-such-flag"], ["run", "get", "ws"]):
+            proc = self.cli(*usage, expect=1)
+            self.assertIn("--help", proc.stderr, usage)
+        self.cli("workspace", "--help")
+
+    def test_identifiers_are_one_path_segment(self):
+        # Regression: identifiers went into the URL unescaped, so "WS?x" named WS (and
+        # `delete "WS?x" --yes` deleted it), "a b" broke the request and "" reached the list.
+        ws = self.unique("ws")
+        self.cli("workspace", "create", ws)
+        for odd in (f"{ws}?x", f"{ws}#x", f"x/../{ws}", "a b"):
+            refused = self.cli("workspace", "delete", odd, "--yes", expect=None)
+            self.assertOneLineError(refused, f"workspace '{odd}' not found")
+            self.assertTrue(self.exists(ws), odd)
+        self.assertOneLineError(self.cli("run", "get", ws, "run-x?y", expect=None), "run-x?y")
+        self.assertOneLineError(self.cli("org", "delete", "default/projects/default",
+                                         expect=None), "default/projects/default")
+        for args in (["workspace", "get", ""], ["workspace", "delete", "", "--yes"],
+                     ["org", "delete", ""]):
+            empty = self.cli(*args, expect=None)
+            self.assertNotEqual(empty.returncode, 0, args)
+            self.assertIn("must not be empty", empty.stderr, args)
+        self.assertTrue(self.exists(ws))
 
     def test_help_has_an_example_everywhere(self):
         commands = [["login"], ["org", "list"], ["org", "create"], ["org", "delete"],
