@@ -42,6 +42,12 @@ absl::StatusOr<std::string> OptionalString(const boost::json::object& obj, std::
 absl::StatusOr<int> QueryInt(const Request& req, std::string_view name, int fallback, int min,
                              int max);
 
+// A router Handler calling `fn(deps, request, params)`; `deps` must outlive the router.
+template <typename Deps, typename Fn>
+Handler BindDeps(const Deps& deps, Fn fn) {
+  return [&deps, fn](Request& req, const PathParams& params) { return fn(deps, req, params); };
+}
+
 // x-total-items, x-total-pages, x-page-size.
 void SetPageHeaders(Response& resp, int64_t total, int limit);
 

@@ -189,9 +189,7 @@ void RegisterRunRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
   std::string project = Cat(AsAbsl(prefix), "/orgs/{org}/projects/{project}");
   std::string runs = project + "/workspaces/{workspace}/runs";
   std::string run = runs + "/{run}";
-  auto bind = [&d](auto fn) {
-    return [&d, fn](Request& q, const PathParams& p) { return fn(d, q, p); };
-  };
+  auto bind = [&d](auto fn) { return BindDeps(d, fn); };
   r.Add("POST", runs, bind(Create));
   r.Add("GET", runs, bind(List));
   r.Add("GET", run, bind(Get));

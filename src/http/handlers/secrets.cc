@@ -73,9 +73,7 @@ absl::StatusOr<Response> Delete(const ApiDeps& d, Request& req, const PathParams
 }  // namespace
 
 void RegisterSecretRoutes(Router& r, const ApiDeps& d) {
-  auto bind = [&d](auto fn) {
-    return [&d, fn](Request& q, const PathParams& p) { return fn(d, q, p); };
-  };
+  auto bind = [&d](auto fn) { return BindDeps(d, fn); };
   for (const char* base :
        {"/v1/secrets", "/v1/orgs/{org}/secrets", "/v1/orgs/{org}/projects/{project}/secrets"}) {
     const std::string one = std::string(base) + "/{secret}";

@@ -116,9 +116,7 @@ absl::StatusOr<Response> Rollback(const ApiDeps& d, Request& req, const PathPara
 void RegisterStateVersionRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
   std::string ws =
       absl::StrCat(AsAbsl(prefix), "/orgs/{org}/projects/{project}/workspaces/{workspace}");
-  auto bind = [&d](auto fn) {
-    return [&d, fn](Request& q, const PathParams& p) { return fn(d, q, p); };
-  };
+  auto bind = [&d](auto fn) { return BindDeps(d, fn); };
   r.Add("GET", ws + "/state-versions",
         [&d](Request& q, const PathParams& p) { return List(d, q, p, false); });
   r.Add("GET", ws + "/state-versions/{version}", bind(Get));

@@ -197,9 +197,7 @@ absl::StatusOr<Response> Resources(const ApiDeps& d, Request& req, const PathPar
 void RegisterWorkspaceRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
   std::string w = absl::StrCat(AsAbsl(prefix), "/orgs/{org}/projects/{project}/workspaces");
   std::string ws = w + "/{workspace}";
-  auto bind = [&d](auto fn) {
-    return [&d, fn](Request& q, const PathParams& p) { return fn(d, q, p); };
-  };
+  auto bind = [&d](auto fn) { return BindDeps(d, fn); };
   r.Add("GET", w, bind(List));
   r.Add("POST", w, bind(Create));
   r.Add("GET", ws, bind(Get));
