@@ -101,7 +101,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void BeginRequest() {
     req_ = Request{};
-    req_.request_id = RandomHex(6);
+    req_.request_id = NextSequentialId();
     req_.remote = remote_;
     version_ = 11;
     start_ = SteadyClock::now();

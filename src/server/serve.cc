@@ -118,12 +118,14 @@ int RunServe(const ServeOptions& options) {
   runner::RunExecutor executor(**store, clock, launcher, auth, hub, secrets, run_options);
   runner::JobRunner jobs(**store, clock, executor, hub, run_options);
   http::Router router;
+  http::AnswerCache answers;
   http::ApiDeps deps{.store = **store,
                      .clock = clock,
                      .auth = auth,
                      .master_key = master_key->key,
                      .max_state_bytes = options.max_state_bytes,
-                     .runner = &jobs};
+                     .runner = &jobs,
+                     .answers = &answers};
   http::RegisterApiRoutes(router, deps);
   http::Server server(http::ServerOptions{.host = host, .port = port, .threads = options.threads},
                       router);

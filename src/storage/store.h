@@ -74,6 +74,13 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // ---- change detection ----
+  // A number that changes whenever anything stored may have changed: after any commit, by this
+  // process or by another one sharing the database. Equal values from two calls mean nothing was
+  // committed in between, so an answer computed after the first call is still current (the GET
+  // workspace cache relies on this). Cheap: no transaction of the caller's, no table read.
+  virtual absl::StatusOr<uint64_t> ChangeCounter() = 0;
+
   // ---- accounts and API keys ----
   // AlreadyExists when the account exists.
   virtual absl::Status CreateAccount(std::string_view account, int64_t now) = 0;

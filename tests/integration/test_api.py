@@ -799,6 +799,52 @@ class WorkspaceListTest(ServerTestCase):
         self.assertEqual(self.idents(r), expect[4:8])
 
 
+class WorkspaceShowIsNeverStaleTest(ServerTestCase):
+    """GET workspace answers are cached while nothing is committed: every change, by this server
+    or by any other writer of the database, must show in the very next GET."""
+
+    def test_every_change_shows_in_the_next_get(self):
+        self.client.create_workspace("fresh", description="first")
+        first = self.client.get_workspace("fresh")
+        self.assertEqual(self.client.get_workspace("fresh"), first)
+        self.assertEqual(first["description"], "first")
+
+        r = self.client.api("POST", ws_path("fresh") + "/actions/lock", {"reason": "look"})
+        self.assertStatus(r, 200)
+        locked = self.client.get_workspace("fresh")
+        self.assertIs(locked["backend_locked"], True)
+        self.assertEqual(locked["lock"]["reason"], "look")
+        self.assertStatus(self.client.api("POST", ws_path("fresh") + "/actions/force-unlock"), 200)
+        self.assertIs(self.client.get_workspace("fresh")["backend_locked"], False)
+
+        body = {k: first[k] for k in ("name", "provisioner", "tags")}
+        body["description"] = "second"
+        self.assertStatus(self.client.api("PUT", ws_path("fresh"), body), 200)
+        self.assertEqual(self.client.get_workspace("fresh")["description"], "second")
+
+        # Another process writing the database file (another server, an admin tool).
+        import sqlite3
+        db = sqlite3.connect(os.path.join(self.server.data_dir, "terrane.db"), timeout=10)
+        with db:
+            db.execute("UPDATE workspaces SET description = 'third' WHERE identifier = 'fresh'")
+        db.close()
+        self.assertEqual(self.client.get_workspace("fresh")["description"], "third")
+
+    def test_the_answer_follows_the_host_header(self):
+        self.client.create_workspace("hosted")
+        for host in ("terrane.example:8443", "other.example"):
+            r = self.client.api("GET", ws_path("hosted"), headers={"Host": host})
+            self.assertStatus(r, 200)
+            self.assertTrue(r.body["terraform_backend"]["address"].startswith(
+                f"http://{host}/iacm/api/"), r.body["terraform_backend"])
+
+    def test_a_missing_workspace_is_not_found_after_a_hit(self):
+        self.client.create_workspace("gone")
+        self.client.get_workspace("gone")
+        self.assertStatus(self.client.api("DELETE", ws_path("gone")), 204)
+        self.assertGoaError(self.client.api("GET", ws_path("gone")), 404, "not_found")
+
+
 class ManualLockTest(ServerTestCase):
 
     def test_lock_and_force_unlock(self):

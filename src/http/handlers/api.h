@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "http/handlers/answer_cache.h"
 #include "http/router.h"
 #include "service/auth.h"
 #include "storage/store.h"
@@ -26,6 +27,8 @@ struct ApiDeps {
   size_t max_state_bytes = size_t{512} << 20;
   // Executes runs; nullptr answers run routes that need it with 503.
   runner::JobRunner* runner = nullptr;
+  // Rendered GET workspace answers; nullptr renders every answer.
+  AnswerCache* answers = nullptr;
 };
 
 void RegisterApiRoutes(Router& router, const ApiDeps& deps);

@@ -1,6 +1,8 @@
 // W = {prefix}/orgs/{org}/projects/{project}/workspaces: list, create, get, update, delete,
 // manual lock and force-unlock, resources, backend-config.
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -97,15 +99,42 @@ absl::StatusOr<Response> Create(const ApiDeps& d, Request& req, const PathParams
   return JsonResponse(200, boost::json::object());
 }
 
+// What a GET workspace answer depends on besides the stored data: the path and the Host header
+// (the backend block names it). Length-prefixed, so no two requests share a key.
+std::string AnswerKey(const model::WorkspaceKey& key, const Request& req) {
+  std::string out;
+  for (std::string_view part : {std::string_view(key.account), std::string_view(key.org),
+                                std::string_view(key.project), std::string_view(key.identifier),
+                                req.Header("host").value_or("")}) {
+    absl::StrAppend(&out, part.size(), ":", absl::string_view(part.data(), part.size()));
+  }
+  return out;
+}
+
 absl::StatusOr<Response> Get(const ApiDeps& d, Request& req, const PathParams& p) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
-  TERRANE_ASSIGN_OR_RETURN(model::Workspace ws,
-                           d.store.GetWorkspace(WorkspaceKeyFrom(who.account, p)));
+  model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
+  // Taken before the read, so an answer cached under it is at least as new as the counter.
+  // Without a counter (an error reading it) the answer is rendered and not kept.
+  std::optional<uint64_t> counter;
+  std::string answer_key;
+  if (d.answers != nullptr) {
+    if (absl::StatusOr<uint64_t> c = d.store.ChangeCounter(); c.ok()) counter = *c;
+  }
+  Response resp;
+  if (counter.has_value()) {
+    answer_key = AnswerKey(key, req);
+    if (std::optional<std::string> body = d.answers->Find(answer_key, *counter)) {
+      resp.body = *std::move(body);
+      return resp;
+    }
+  }
+  TERRANE_ASSIGN_OR_RETURN(model::Workspace ws, d.store.GetWorkspace(key));
   boost::json::monotonic_resource arena(kArenaBytes);
   boost::json::object extra(&arena);
   extra["terraform_backend"] = BackendConfigJson(BackendConfigFor(req, ws.key), &arena);
-  Response resp;
   resp.body = model::WorkspaceJson(ws, extra);
+  if (counter.has_value()) d.answers->Put(std::move(answer_key), *counter, resp.body);
   return resp;
 }
 

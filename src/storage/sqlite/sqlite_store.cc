@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/status_macros.h"
+#include "storage/sqlite/internal/change_watch.h"
 #include "storage/sqlite/internal/checkpointer.h"
 #include "storage/sqlite/internal/connection.h"
 #include "storage/sqlite/internal/connection_pool.h"
@@ -36,14 +37,20 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   TERRANE_RETURN_IF_ERROR(internal::Migrate(*first));
   TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<internal::Checkpointer> checkpointer,
                            internal::Checkpointer::Start(path, options.busy_timeout_ms));
+  TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<internal::ChangeWatch> watch,
+                           internal::ChangeWatch::Open(path, options.busy_timeout_ms));
   auto pool = std::make_unique<internal::ConnectionPool>(
       path, options.busy_timeout_ms, options.max_connections, std::move(first), checkpointer.get());
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(checkpointer), std::move(pool)));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(checkpointer), std::move(pool), std::move(watch)));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<internal::Checkpointer> checkpointer,
-                         std::unique_ptr<internal::ConnectionPool> pool)
-    : checkpointer_(std::move(checkpointer)), pool_(std::move(pool)) {}
+                         std::unique_ptr<internal::ConnectionPool> pool,
+                         std::unique_ptr<internal::ChangeWatch> watch)
+    : checkpointer_(std::move(checkpointer)), pool_(std::move(pool)), watch_(std::move(watch)) {}
+
+absl::StatusOr<uint64_t> SqliteStore::ChangeCounter() { return watch_->Current(); }
 
 SqliteStore::~SqliteStore() = default;
 

@@ -19,6 +19,7 @@
 namespace terrane::storage {
 
 namespace sqlite::internal {
+class ChangeWatch;
 class Checkpointer;
 class ConnectionPool;
 }  // namespace sqlite::internal
@@ -38,6 +39,9 @@ class SqliteStore final : public Store {
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
                                                            SqliteOptions options = {});
   ~SqliteStore() override;
+
+  // Store: change detection
+  absl::StatusOr<uint64_t> ChangeCounter() override;
 
   // Store: accounts and API keys
   absl::Status CreateAccount(std::string_view account, int64_t now) override;
@@ -124,11 +128,13 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(std::unique_ptr<sqlite::internal::Checkpointer> checkpointer,
-              std::unique_ptr<sqlite::internal::ConnectionPool> pool);
+              std::unique_ptr<sqlite::internal::ConnectionPool> pool,
+              std::unique_ptr<sqlite::internal::ChangeWatch> watch);
 
   // Declared first: destroyed after the pool, whose connections call into it.
   std::unique_ptr<sqlite::internal::Checkpointer> checkpointer_;
   std::unique_ptr<sqlite::internal::ConnectionPool> pool_;
+  std::unique_ptr<sqlite::internal::ChangeWatch> watch_;
 };
 
 }  // namespace terrane::storage
