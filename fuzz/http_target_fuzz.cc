@@ -12,7 +12,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view target(reinterpret_cast<const char*>(data), size);
   terrane::http::Request req;
-  if (!terrane::http::ParseTarget(target, req)) return 0;
+  // The plain-path shortcut and the full grammar give the same answer on every input.
+  terrane::http::Request general;
+  const bool ok = terrane::http::ParseTarget(target, req);
+  TERRANE_CHECK(ok == terrane::http::ParseTargetWithUrlGrammar(target, general));
+  if (!ok) return 0;
+  TERRANE_CHECK(general.segments == req.segments && general.query == req.query);
   TERRANE_CHECK(!target.empty() && target.front() == '/');
   for (const std::string& segment : req.segments) TERRANE_CHECK(!segment.empty());
 

@@ -35,7 +35,34 @@ std::vector<std::string> Request::QueryList(std::string_view name) const {
   return out;
 }
 
+namespace {
+
+// RFC 3986 pchar without pct-encoded, plus '/': a path of these is valid origin-form as it is
+// and decodes to itself. Everything else (a query, '%', non-ASCII, controls) takes the grammar.
+constexpr bool IsPlainPathChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("-._~!$&'()*+,;=:@/").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
 bool ParseTarget(std::string_view target, Request& req) {
+  if (target.empty() || target.front() != '/' ||
+      !std::all_of(target.begin(), target.end(), IsPlainPathChar)) {
+    return ParseTargetWithUrlGrammar(target, req);
+  }
+  req.segments.clear();
+  req.query.clear();
+  size_t begin = 1;
+  while (begin <= target.size()) {
+    size_t end = std::min(target.find('/', begin), target.size());
+    if (end > begin) req.segments.emplace_back(target.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return true;
+}
+
+bool ParseTargetWithUrlGrammar(std::string_view target, Request& req) {
   req.segments.clear();
   req.query.clear();
   // origin-form only ("/path?query"): absolute-form and "*" are not routes Terrane serves.

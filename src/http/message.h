@@ -54,4 +54,9 @@ struct Response {
 // failures (bad percent-encoding) return false and leave `req` partially filled.
 bool ParseTarget(std::string_view target, Request& req);
 
+// ParseTarget's general case, Boost.URL's origin-form grammar. ParseTarget answers targets made
+// of plain path characters only (no query, no percent-escape) without it, with the same result:
+// the fuzz target checks that the two agree on every input.
+bool ParseTargetWithUrlGrammar(std::string_view target, Request& req);
+
 }  // namespace terrane::http

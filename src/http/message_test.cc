@@ -109,3 +109,24 @@ TEST(RequestTest, QueryListKeepsEncodedCommasSplittable) {
 
 }  // namespace
 }  // namespace terrane::http
+
+namespace terrane::http {
+namespace {
+
+TEST(ParseTargetTest, PlainPathShortcutAgreesWithTheGrammar) {
+  for (std::string_view target :
+       {"/", "//", "/a", "/a/", "//a//b//", "/iacm/api/orgs/default/projects/default/workspaces/w1",
+        "/a/./b/../c", "/a+b/c:d/@e/f;g=h/!$&'()*,", "/~user/x-y_z.z", "/a%2Fb", "/a?b=c",
+        "/a b", "/a\x01", "/\xc3\xa9", "/a#frag", "/a[b]", "/a\"b", "/a%", "/a{b}", "*",
+        "http://host/a", ""}) {
+    Request fast, general;
+    bool ok = ParseTarget(target, fast);
+    EXPECT_EQ(ok, ParseTargetWithUrlGrammar(target, general)) << target;
+    if (!ok) continue;
+    EXPECT_EQ(fast.segments, general.segments) << target;
+    EXPECT_EQ(fast.query, general.query) << target;
+  }
+}
+
+}  // namespace
+}  // namespace terrane::http
