@@ -206,6 +206,7 @@ absl::StatusOr<json::object> ExtractResources(std::string_view state_body) {
     return absl::InvalidArgumentError(internal::Cat("state is not valid JSON: ", ec.message()));
   json::object* state = root.if_object();
   if (state == nullptr) return absl::InvalidArgumentError("state must be a JSON object");
+  internal::NullNonFiniteNumbers(root);
 
   json::array resources;
   json::array data_sources;

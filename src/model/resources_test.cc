@@ -182,3 +182,29 @@ TEST(ExtractResourcesTest, Errors) {
 
 }  // namespace
 }  // namespace terrane::model
+
+namespace terrane::model {
+namespace {
+
+// Regression: a state holding 1e999 (parsed as infinity) made the view print `Infinity`,
+// which is not JSON, so clients failed to read every resource.
+TEST(ExtractResourcesTest, NumbersTooLargeForADoubleBecomeNull) {
+  auto out = ExtractResources(R"j({"version": 4, "serial": 1, "lineage": "l",
+    "outputs": {"big": {"value": 1e999, "type": "number"}},
+    "resources": [{"mode": "managed", "type": "terraform_data", "name": "a",
+      "provider": "provider[\"terraform.io/builtin/terraform\"]",
+      "instances": [{"attributes": {"id": "x", "input": [-1e999, 2.5]}}]}]})j");
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::string text = boost::json::serialize(*out);
+  EXPECT_EQ(text.find("Infinity"), std::string::npos) << text;
+  boost::json::error_code ec;
+  boost::json::value again = boost::json::parse(text, ec);
+  ASSERT_FALSE(ec) << text;
+  const auto& attrs = again.at("resources").at(0).at("attributes").as_object();
+  EXPECT_TRUE(attrs.at("input").at(0).is_null());
+  EXPECT_EQ(attrs.at("input").at(1).as_double(), 2.5);
+  EXPECT_TRUE(again.at("outputs").at(0).at("value").is_null());
+}
+
+}  // namespace
+}  // namespace terrane::model

@@ -100,8 +100,9 @@ absl::StatusOr<GitSource> SourceFromSettings(const boost::json::object& settings
   if (source.repository.empty()) {
     return absl::FailedPreconditionError(
         "the workspace has no repository: set 'repository' (a git URL or path) and one of "
-        "'repository_branch', 'repository_commit' (a tag) or 'repository_sha' with PUT, then start "
-        "the run again");
+        "'repository_branch', 'repository_commit' (a tag) or 'repository_sha' (`terrane workspace "
+        "update ID --repository URL --branch NAME`, or PUT the workspace), then start the run "
+        "again");
   }
   std::string branch = Setting(settings, "repository_branch");
   std::string tag = Setting(settings, "repository_commit");

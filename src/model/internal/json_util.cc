@@ -38,6 +38,16 @@ std::optional<std::string> NonFinitePath(const json::value& v, const std::string
 
 }  // namespace
 
+void NullNonFiniteNumbers(json::value& v) {
+  if (const double* d = v.if_double()) {
+    if (!std::isfinite(*d)) v = nullptr;
+  } else if (json::object* obj = v.if_object()) {
+    for (auto& member : *obj) NullNonFiniteNumbers(member.value());
+  } else if (json::array* arr = v.if_array()) {
+    for (json::value& item : *arr) NullNonFiniteNumbers(item);
+  }
+}
+
 std::string Quote(std::string_view text) {
   const bool truncated = text.size() > kMaxQuoted;
   if (truncated) text = text.substr(0, kMaxQuoted);

@@ -42,6 +42,11 @@ absl::Status Missing(std::string_view field);
 absl::StatusOr<boost::json::object> ParseObject(std::string_view body,
                                                 std::string_view what = "request body");
 
+// Replaces every number of `v` that is not finite (a parsed 1e999 is infinity) with null: the
+// serializer would write `Infinity`, which is not JSON. For stored data shown as it is (states),
+// where refusing is not an option; request bodies are refused instead (ParseObject).
+void NullNonFiniteNumbers(boost::json::value& v);
+
 // `obj[key]`, or nullptr when the key is absent or its value is JSON null (the API treats both
 // as "not given").
 const boost::json::value* Find(const boost::json::object& obj, std::string_view key);
