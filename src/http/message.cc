@@ -47,7 +47,9 @@ constexpr bool IsPlainPathChar(char c) {
 }  // namespace
 
 bool ParseTarget(std::string_view target, Request& req) {
-  if (target.empty() || target.front() != '/' ||
+  // Boost.URL reads a leading "/./" as an escape of the path's start and drops that segment;
+  // such targets keep its meaning.
+  if (target.empty() || target.front() != '/' || target.starts_with("/./") ||
       !std::all_of(target.begin(), target.end(), IsPlainPathChar)) {
     return ParseTargetWithUrlGrammar(target, req);
   }
