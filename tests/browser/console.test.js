@@ -1,0 +1,279 @@
+// End-to-end tests of the web console: sign in, status counts and filters, creating a
+// workspace, a provision run whose live log reaches "Apply complete", resources with sensitive
+// values hidden, delete refused while active, a destroy with approval, and the typed-identifier
+// delete driven by the keyboard. Screenshots of the main pages go to $ARTIFACTS_DIR.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, describe, it} from 'node:test';
+
+import {MAIN_TF, TerraneServer, W, launchBrowser, makeRepo, terraformProblem} from './harness.js';
+
+const RUN_TIMEOUT_MS = 240000;
+const UI_TIMEOUT_MS = 15000;
+const SECRET_VALUE = 's3cr3t-value-never-shown';
+
+describe('web console', {timeout: 15 * 60 * 1000}, () => {
+  let server;
+  let browser;
+  let page;
+  let repo;
+  let repoRoot;
+  const requests = [];
+  const pageErrors = [];
+
+  const shot = (name, fullPage = false) =>
+    page.screenshot({path: path.join(process.env.ARTIFACTS_DIR, `${name}.png`), fullPage});
+  const rows = () => page.locator('table[aria-label="Workspaces"] tbody tr');
+  const go = async (hash) => {
+    await page.goto(`${server.baseUrl}/console/${hash}`);
+    await page.locator('main h1').first().waitFor();
+  };
+
+  async function eventually(fn, what, timeout = UI_TIMEOUT_MS) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        if (await fn()) return;
+      } catch (err) {
+        last = err;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function rowNames() {
+    await page.locator('#list-summary').waitFor();
+    return page.locator('table[aria-label="Workspaces"] tbody tr td:nth-child(2)').allTextContents();
+  }
+
+  before(async () => {
+    const problem = terraformProblem();
+    if (problem) throw new Error(problem);
+    repoRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'terrane-browser-repo-'));
+    repo = makeRepo(repoRoot, {'main.tf': MAIN_TF});
+    server = await new TerraneServer().start();
+    const P = '/v1/orgs/default/projects/default/secrets';
+    let r = await server.api('POST', P, {secret: {identifier: 'db_password', name: 'DB password',
+      spec: {type: 'SecretText', value_type: 'Inline', value: SECRET_VALUE}}});
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    r = await server.api('POST', W, {identifier: 'net-one', name: 'net one', provisioner: 'terraform',
+      tags: {team: 'net'},
+      terraform_variables: {
+        password: {key: 'password', value: 'db_password', value_type: 'secret'},
+        region: {key: 'region', value: 'eu-west', value_type: 'string'}},
+      environment_variables: {}});
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    r = await server.api('POST', W, {identifier: 'net-two', name: 'net two', provisioner: 'terraform',
+      tags: {team: 'edge'}, terraform_variables: {}, environment_variables: {}});
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    // A state with one managed resource makes net-two active.
+    await server.pushState('net-two', {version: 4, terraform_version: '1.11.4', serial: 1,
+      lineage: '5b1f8c1e-7a3d-4e2b-9f00-1c2d3e4f5a6b', outputs: {}, check_results: null,
+      resources: [{mode: 'managed', type: 'terraform_data', name: 'edge',
+        provider: 'provider["terraform.io/builtin/terraform"]',
+        instances: [{schema_version: 0, attributes: {id: 'x', input: null, output: null,
+                                                     triggers_replace: null},
+                     sensitive_attributes: []}]}]});
+
+    browser = await launchBrowser();
+    const context = await browser.newContext({viewport: {width: 1366, height: 800}});
+    page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    page.on('request', (req) => requests.push(req.url()));
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+    if (repoRoot) fs.rmSync(repoRoot, {recursive: true, force: true});
+  });
+
+  it('redirects / to the console and signs in with an API key', async () => {
+    await page.goto(`${server.baseUrl}/`);
+    assert.equal(new URL(page.url()).pathname, '/console/');
+    await page.getByRole('heading', {name: 'Sign in to Terrane'}).waitFor();
+    await page.fill('#api-key', 'not-a-key');
+    await page.getByRole('button', {name: 'Sign in'}).click();
+    await page.getByRole('alert').filter({hasText: 'not valid'}).waitFor();
+    await page.fill('#api-key', server.key);
+    await page.getByRole('button', {name: 'Sign in'}).click();
+    await page.getByRole('heading', {name: 'Workspaces'}).waitFor();
+    // The key stays out of every URL.
+    assert.ok(requests.every((u) => !u.includes(server.key)), 'the API key appeared in a URL');
+  });
+
+  it('creates a workspace with the form and shows the server\'s validation message', async () => {
+    await page.getByRole('link', {name: 'New workspace'}).click();
+    await page.fill('#f-identifier', '9-bad');
+    await page.fill('#f-name', 'app');
+    await page.fill('#f-repository', repo);
+    await page.fill('#f-ref', 'main');
+    await page.fill('#f-tags', 'team:app');
+    await page.getByRole('button', {name: 'Create workspace'}).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /identifier "?'?9-bad/);
+    await page.fill('#f-identifier', 'app');
+    await page.getByRole('button', {name: 'Create workspace'}).click();
+    await page.locator('#flash').filter({hasText: 'Workspace app was created.'}).waitFor();
+    assert.match(await page.locator('main h1').textContent(), /app\s*inactive/);
+  });
+
+  it('shows status counts that filter the list, and searches by name and tag', async () => {
+    await go('#/workspaces');
+    const count = (status) => page.locator(`button.count[data-status="${status}"] .n`).textContent();
+    await eventually(async () => (await count('inactive')) === '2', 'two inactive');
+    assert.equal(await count('active'), '1');
+    for (const s of ['provisioning', 'destroying', 'drifted', 'apply_needed', 'failed']) {
+      assert.equal(await count(s), '0', s);
+    }
+    assert.deepEqual(await rowNames(), ['app', 'net-one', 'net-two']);
+    // Each row: status, provisioner, last run, updated.
+    const first = rows().first();
+    await eventually(async () => (await first.locator('td').nth(3).textContent()) === 'terraform',
+                     'the provisioner cell');
+    assert.equal(await first.locator('td').nth(4).textContent(), 'no runs');
+    await shot('workspaces');
+
+    await page.locator('button.count[data-status="active"]').click();
+    await page.waitForURL(/status=active/);
+    assert.deepEqual(await rowNames(), ['net-two']);
+    assert.equal(await page.locator('button.count[data-status="active"]').getAttribute('aria-pressed'), 'true');
+    await page.locator('button.count[data-status="active"]').click();
+    await page.waitForURL((u) => !u.hash.includes('status='));
+    assert.equal((await rowNames()).length, 3);
+
+    await page.fill('#search', 'net');
+    await page.getByRole('button', {name: 'Apply', exact: true}).click();
+    await page.waitForURL(/q=net/);
+    assert.deepEqual(await rowNames(), ['net-one', 'net-two']);
+    await page.fill('#tag', 'team:net');
+    await page.getByRole('button', {name: 'Apply', exact: true}).click();
+    await page.waitForURL(/tag=team/);
+    assert.deepEqual(await rowNames(), ['net-one']);
+    await page.selectOption('#sort', 'name,DESC');
+    await page.getByRole('link', {name: 'Clear filters'}).click();
+    await page.waitForURL((u) => !u.hash.includes('q='));
+    assert.equal((await rowNames()).length, 3);
+  });
+
+  it('provisions from the workspace page and streams the log to "Apply complete"', async () => {
+    await page.getByRole('link', {name: 'app', exact: true}).click();
+    await page.getByRole('heading', {name: 'Overview'}).waitFor();
+    await page.getByRole('button', {name: 'Provision', exact: true}).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('Stop at the plan and wait for my approval').uncheck();
+    await dialog.getByRole('button', {name: 'Start provision'}).click();
+    await page.waitForURL(/\/runs\/run-/);
+    await page.locator('#log').filter({hasText: 'Apply complete! Resources: 2 added'})
+      .waitFor({timeout: RUN_TIMEOUT_MS});
+    await page.locator('#run-status').filter({hasText: 'succeeded'}).waitFor({timeout: RUN_TIMEOUT_MS});
+    assert.match(await page.locator('#plan-summary').textContent(), /2 to add, 0 to change, 0 to destroy/);
+    await page.locator('main h1').filter({hasText: /app\s*active$/}).waitFor();
+    await page.getByRole('button', {name: 'Show the plan'}).click();
+    await page.locator('#plan-text').filter({hasText: 'terraform_data.first'}).waitFor();
+    await shot('run', true);
+  });
+
+  it('shows resources and outputs with sensitive values hidden, state versions and the backend', async () => {
+    await page.getByRole('link', {name: 'Resources & outputs'}).click();
+    await page.getByRole('heading', {name: 'Outputs'}).waitFor();
+    const outputs = page.locator('table[aria-label="Outputs"]');
+    assert.match(await outputs.textContent(), /value.*hello-2/);
+    assert.match(await outputs.textContent(), /token.*sensitive \(hidden\)/);
+    assert.match(await page.locator('table[aria-label="Resources"]').textContent(), /terraform_data\.first/);
+    assert.ok(!(await page.content()).includes('not-for-screens'), 'a sensitive output was shown');
+    await shot('resources');
+
+    await page.getByRole('link', {name: 'State', exact: true}).click();
+    await page.getByRole('heading', {name: 'State versions'}).waitFor();
+    assert.ok(await page.locator('table[aria-label="State versions"] tbody tr').count() >= 1);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('table[aria-label="State versions"] tbody tr').first().getByRole('button', {name: /Download/}).click()]);
+    const saved = path.join(process.env.ARTIFACTS_DIR, 'state.json');
+    await download.saveAs(saved);
+    assert.equal(JSON.parse(fs.readFileSync(saved, 'utf8')).resources.length, 2);
+    fs.rmSync(saved);
+
+    await page.getByRole('link', {name: 'Backend'}).click();
+    await page.locator('pre.code').first().filter({hasText: 'backend "http"'}).waitFor();
+    assert.match(await page.locator('pre.code').first().textContent(), /workspaces\/app\/terraform-backend/);
+  });
+
+  it('shows secret variables as set, never their values', async () => {
+    await go('#/ws/net-one/variables');
+    const vars = page.locator('table[aria-label="Terraform variables"]');
+    assert.match(await vars.textContent(), /password\s*secret\s*set from secret db_password/);
+    assert.match(await vars.textContent(), /region\s*string\s*eu-west/);
+    assert.ok(!(await page.content()).includes(SECRET_VALUE), 'a secret value was shown');
+  });
+
+  it('refuses delete while active and starts a destroy run that waits for approval', async () => {
+    await go('#/ws/app/configuration');
+    const del = page.locator('#delete-workspace');
+    assert.equal(await del.isDisabled(), true);
+    assert.match(await page.locator('#delete-why').textContent(), /is active: only an inactive workspace/);
+    await shot('delete-refused');
+    await page.getByRole('button', {name: 'Start a destroy run'}).click();
+    const dialog = page.getByRole('dialog');
+    assert.equal(await dialog.getByLabel('Stop at the plan and wait for my approval').isChecked(), true);
+    await dialog.getByRole('button', {name: 'Start destroy'}).click();
+    await page.waitForURL(/\/runs\/run-/);
+    const approve = page.getByRole('button', {name: 'Approve'});
+    await approve.waitFor({timeout: RUN_TIMEOUT_MS});
+    assert.match(await page.locator('#plan-summary').textContent(), /0 to add, 0 to change, 2 to destroy/);
+    await approve.click();
+    await page.locator('#log').filter({hasText: 'Apply complete! Resources: 0 added, 0 changed, 2 destroyed.'})
+      .waitFor({timeout: RUN_TIMEOUT_MS});
+    await page.locator('#run-status').filter({hasText: 'succeeded'}).waitFor({timeout: RUN_TIMEOUT_MS});
+    await page.locator('main h1').filter({hasText: /app\s*inactive$/}).waitFor();
+  });
+
+  it('deletes an inactive workspace only after its identifier is typed, by keyboard', async () => {
+    await go('#/ws/app/configuration');
+    const del = page.locator('#delete-workspace');
+    assert.equal(await del.isDisabled(), false);
+    await del.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /1 run with their logs and plans|2 runs with their logs and plans/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'confirm-identifier');
+    const confirm = dialog.getByRole('button', {name: 'Delete this workspace'});
+    await page.keyboard.type('ap');
+    assert.equal(await confirm.isDisabled(), true);
+    await page.keyboard.press('Enter');  // a disabled default button submits nothing
+    await page.keyboard.type('pp');
+    assert.equal(await confirm.isDisabled(), true, 'wrong text "appp" must keep delete disabled');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({state: 'detached'});
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'delete-workspace');
+    assert.equal((await server.api('GET', `${W}/app`)).status, 200);
+
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.type('app');
+    assert.equal(await confirm.isDisabled(), false);
+    await shot('delete-dialog');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Delete this workspace');
+    await page.keyboard.press('Enter');
+    await page.locator('#flash').filter({hasText: 'Workspace app was deleted.'}).waitFor();
+    await page.getByRole('heading', {name: 'Workspaces'}).waitFor();
+    assert.deepEqual(await rowNames(), ['net-one', 'net-two']);
+    assert.equal((await server.api('GET', `${W}/app`)).status, 404);
+  });
+
+  it('loaded nothing from outside the server and raised no script errors', () => {
+    const outside = requests.filter((u) => !u.startsWith(server.baseUrl + '/') && !u.startsWith('blob:'));
+    assert.deepEqual(outside, []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
