@@ -220,7 +220,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     const del = page.locator('#delete-workspace');
     assert.equal(await del.isDisabled(), true);
     assert.match(await page.locator('#delete-why').textContent(), /is active: only an inactive workspace/);
-    await shot('delete-refused');
+    await shot('delete-refused', true);
     await page.getByRole('button', {name: 'Start a destroy run'}).click();
     const dialog = page.getByRole('dialog');
     assert.equal(await dialog.getByLabel('Stop at the plan and wait for my approval').isChecked(), true);
