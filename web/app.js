@@ -108,6 +108,7 @@ async function route(message) {
     main.append(errorBox(err));
   }
   const heading = main.querySelector('h1');
+  document.title = heading ? `${heading.textContent} – Terrane` : 'Terrane';
   if (heading && !main.contains(document.activeElement)) {
     heading.setAttribute('tabindex', '-1');
     heading.focus({preventScroll: true});

@@ -13,6 +13,8 @@ import {MAIN_TF, TerraneServer, W, launchBrowser, makeRepo, terraformProblem} fr
 const RUN_TIMEOUT_MS = 240000;
 const UI_TIMEOUT_MS = 15000;
 const SECRET_VALUE = 's3cr3t-value-never-shown';
+// A tag value is free text: the console must show it as text, never run it.
+const MARKUP = '<img src=x onerror="window.__injected=1">';
 
 describe('web console', {timeout: 15 * 60 * 1000}, () => {
   let server;
@@ -61,7 +63,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       spec: {type: 'SecretText', value_type: 'Inline', value: SECRET_VALUE}}});
     assert.equal(r.status, 201, JSON.stringify(r.body));
     r = await server.api('POST', W, {identifier: 'net-one', name: 'net one', provisioner: 'terraform',
-      tags: {team: 'net'},
+      tags: {team: 'net', note: MARKUP},
       terraform_variables: {
         password: {key: 'password', value: 'db_password', value_type: 'secret'},
         region: {key: 'region', value: 'eu-west', value_type: 'string'}},
@@ -213,6 +215,14 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.match(await vars.textContent(), /password\s*secret\s*set from secret db_password/);
     assert.match(await vars.textContent(), /region\s*string\s*eu-west/);
     assert.ok(!(await page.content()).includes(SECRET_VALUE), 'a secret value was shown');
+  });
+
+  it('renders user input as text, never as markup', async () => {
+    await go('#/ws/net-one/overview');
+    const tags = page.locator('dl.facts dd').filter({hasText: 'team:net'});
+    assert.equal(await tags.textContent(), `note:${MARKUP}, team:net`);
+    assert.equal(await page.locator('main img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__injected), undefined);
   });
 
   it('refuses delete while active and starts a destroy run that waits for approval', async () => {
