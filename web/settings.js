@@ -14,15 +14,53 @@ function variableRows(vars) {
   });
 }
 
-export async function renderVariables(body, ws) {
-  append(body, 
-    h('h2', {}, 'Terraform variables'),
-    h('p', {class: 'hint'}, 'Reach terraform as TF_VAR_name. Secret values are never shown: only whether a secret is referenced.'),
-    table('Terraform variables', ['Name', 'Type', 'Value'], variableRows(ws.terraform_variables), 'No terraform variables.'),
-    h('h2', {}, 'Environment variables'),
-    table('Environment variables', ['Name', 'Type', 'Value'], variableRows(ws.environment_variables),
-      'No environment variables.'),
-    h('p', {class: 'hint'}, 'Edit variables with the API or `terrane workspace update --var NAME=VALUE --secret-var NAME=REF`.'));
+// PUT replaces the whole workspace: the shown one with `change` applied to a copy.
+async function saveVariables(ws, change, ctx, message) {
+  const body = JSON.parse(JSON.stringify(ws));
+  body.terraform_variables = body.terraform_variables || {};
+  body.environment_variables = body.environment_variables || {};
+  change(body);
+  await api('PUT', wsPath(ws.identifier), {body});
+  ctx.flash(message);
+  ctx.navigate(location.hash);
+}
+
+function variableSection(ws, ctx, map, title, hint) {
+  const error = h('div', {'aria-live': 'assertive'});
+  const rows = variableRows(ws[map]).map((cells, i) => {
+    const key = Object.values(ws[map] || {}).sort((a, b) => a.key.localeCompare(b.key))[i].key;
+    return [...cells, h('button', {type: 'button', onclick: () => saveVariables(ws, (b) => {
+      delete b[map][key];
+    }, ctx, `Variable ${key} was removed.`).catch((err) => clear(error).append(errorBox(err)))},
+    'Remove', h('span', {class: 'sr-only'}, ` ${key}`))];
+  });
+  const id = (x) => `${map}-${x}`;
+  const form = h('form', {class: 'filters', 'aria-label': `Add to ${title}`},
+    h('label', {for: id('key')}, 'Name'), h('input', {id: id('key'), name: 'key', required: true}),
+    h('label', {for: id('type')}, 'Type'),
+    h('select', {id: id('type'), name: 'type'}, h('option', {value: 'string'}, 'string'),
+      h('option', {value: 'secret'}, 'secret reference')),
+    h('label', {for: id('value')}, 'Value'),
+    h('input', {id: id('value'), name: 'value', placeholder: 'text, or a secret: NAME, org.NAME, account.NAME'}),
+    h('button', {type: 'submit'}, 'Add or replace'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = form.elements;
+    const key = f.key.value.trim();
+    saveVariables(ws, (b) => {
+      b[map][key] = {key, value: f.value.value, value_type: f.type.value};
+    }, ctx, `Variable ${key} was saved.`).catch((err) => clear(error).append(errorBox(err)));
+  });
+  return [h('h2', {}, title), h('p', {class: 'hint'}, hint),
+    table(title, ['Name', 'Type', 'Value', ''], rows, `No ${title.toLowerCase()}.`), form, error];
+}
+
+export async function renderVariables(body, ws, ctx) {
+  append(body,
+    variableSection(ws, ctx, 'terraform_variables', 'Terraform variables',
+      'Reach terraform as TF_VAR_name. Secret values are never shown: only whether a secret is referenced.'),
+    variableSection(ws, ctx, 'environment_variables', 'Environment variables',
+      'The process environment of runs.'));
 }
 
 // What deleting removes, counted from the API, for the dialog.
@@ -104,13 +142,8 @@ export async function renderConfiguration(body, ws, ctx) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clear(error);
-    const keep = {};
-    for (const k of ['provider_connector', 'repository_connector', 'repository_submodules',
-                     'terraform_variables', 'environment_variables', 'variable_sets']) {
-      if (ws[k] !== undefined) keep[k] = ws[k];
-    }
     try {
-      await api('PUT', wsPath(ws.identifier), {body: bodyFromForm(form, keep)});
+      await api('PUT', wsPath(ws.identifier), {body: bodyFromForm(form, ws)});
       ctx.flash('The configuration was saved.');
       ctx.navigate(location.hash);
     } catch (err) {

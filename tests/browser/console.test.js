@@ -215,6 +215,20 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.match(await vars.textContent(), /password\s*secret\s*set from secret db_password/);
     assert.match(await vars.textContent(), /region\s*string\s*eu-west/);
     assert.ok(!(await page.content()).includes(SECRET_VALUE), 'a secret value was shown');
+
+    // Adding a variable replaces the workspace (PUT) and keeps everything else.
+    await page.fill('#terraform_variables-key', 'zone');
+    await page.fill('#terraform_variables-value', 'b');
+    await page.locator('form[aria-label="Add to Terraform variables"] button').click();
+    await page.locator('#flash').filter({hasText: 'Variable zone was saved.'}).waitFor();
+    assert.match(await vars.textContent(), /zone\s*string\s*b/);
+    const saved = (await server.api('GET', `${W}/net-one`)).body;
+    assert.deepEqual(Object.keys(saved.terraform_variables).sort(), ['password', 'region', 'zone']);
+    assert.equal(saved.terraform_variables.password.value_type, 'secret');
+    assert.deepEqual(saved.tags, {team: 'net', note: MARKUP});
+    await page.getByRole('button', {name: 'Remove zone'}).click();
+    await page.locator('#flash').filter({hasText: 'Variable zone was removed.'}).waitFor();
+    assert.doesNotMatch(await vars.textContent(), /zone/);
   });
 
   it('renders user input as text, never as markup', async () => {
