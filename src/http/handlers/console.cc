@@ -3,7 +3,7 @@
 // page calls the REST API with the key the user types in.
 #include <string>
 
-#include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "http/handlers/console_assets.h"
 #include "http/handlers/routes.h"
 
@@ -42,7 +42,7 @@ bool EtagMatches(const Request& req, std::string_view etag) {
     std::string_view item = rest.substr(0, comma);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item == "*" || item == etag || item == absl::StrCat("W/", etag)) return true;
+    if (item == "*" || item == etag || item == Cat("W/", etag)) return true;
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
@@ -55,7 +55,7 @@ absl::StatusOr<Response> ServeAsset(const Request& req, std::string_view path) {
   const ConsoleAsset* asset = FindAsset(path);
   if (asset == nullptr) {
     return absl::NotFoundError(
-        absl::StrCat("the console has no file '", path, "'; open /console/ instead"));
+        Cat("the console has no file '", path, "'; open /console/ instead"));
   }
   Response res;
   AddSecurityHeaders(res);

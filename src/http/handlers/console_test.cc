@@ -45,8 +45,12 @@ TEST(ConsoleAssetsTest, EmbedsTheFilesOfWebWithTypesAndStrongEtags) {
       EXPECT_EQ(asset.content_type, "text/html; charset=utf-8");
       EXPECT_EQ(asset.body.substr(0, 15), "<!DOCTYPE html>");
     }
-    if (asset.path == "app.js") EXPECT_EQ(asset.content_type, "text/javascript; charset=utf-8");
-    if (asset.path == "style.css") EXPECT_EQ(asset.content_type, "text/css; charset=utf-8");
+    if (asset.path == "app.js") {
+      EXPECT_EQ(asset.content_type, "text/javascript; charset=utf-8");
+    }
+    if (asset.path == "style.css") {
+      EXPECT_EQ(asset.content_type, "text/css; charset=utf-8");
+    }
   }
   EXPECT_TRUE(saw_index);
 }
