@@ -25,8 +25,13 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
   const requests = [];
   const pageErrors = [];
 
-  const shot = (name, fullPage = false) =>
-    page.screenshot({path: path.join(process.env.ARTIFACTS_DIR, `${name}.png`), fullPage});
+  // fullPage: the whole page; fit: the viewport's width down to the end of the content.
+  const shot = async (name, {fullPage = false, fit = false} = {}) => {
+    const file = path.join(process.env.ARTIFACTS_DIR, `${name}.png`);
+    if (!fit) return page.screenshot({path: file, fullPage});
+    const bottom = await page.evaluate(() => document.querySelector('main').getBoundingClientRect().bottom);
+    return page.screenshot({path: file, clip: {x: 0, y: 0, width: 1366, height: Math.ceil(bottom)}});
+  };
   const rows = () => page.locator('table[aria-label="Workspaces"] tbody tr');
   const go = async (hash) => {
     await page.goto(`${server.baseUrl}/console/${hash}`);
@@ -180,7 +185,17 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await page.locator('main h1').filter({hasText: /app\s*active$/}).waitFor();
     await page.getByRole('button', {name: 'Show the plan'}).click();
     await page.locator('#plan-text').filter({hasText: 'terraform_data.first'}).waitFor();
-    await shot('run', true);
+    await shot('run', {fullPage: true});
+
+    // The list now shows the run in the app row (this picture is the README's docs/console.png).
+    await go('#/workspaces');
+    const appRow = rows().filter({hasText: 'app'}).first();
+    await appRow.locator('td').nth(4).filter({hasText: /provision\s*succeeded/}).waitFor();
+    assert.match(await appRow.locator('td').nth(2).textContent(), /^active$/);
+    assert.equal(await page.locator('button.count[data-status="active"] .n').textContent(), '2');
+    await shot('console', {fit: true});
+    await page.getByRole('link', {name: 'app', exact: true}).click();
+    await page.getByRole('heading', {name: 'Overview'}).waitFor();
   });
 
   it('shows resources and outputs with sensitive values hidden, state versions and the backend', async () => {
@@ -244,7 +259,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     const del = page.locator('#delete-workspace');
     assert.equal(await del.isDisabled(), true);
     assert.match(await page.locator('#delete-why').textContent(), /is active: only an inactive workspace/);
-    await shot('delete-refused', true);
+    await shot('delete-refused', {fullPage: true});
     await page.getByRole('button', {name: 'Start a destroy run'}).click();
     const dialog = page.getByRole('dialog');
     assert.equal(await dialog.getByLabel('Stop at the plan and wait for my approval').isChecked(), true);
