@@ -246,6 +246,28 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.doesNotMatch(await vars.textContent(), /zone/);
   });
 
+  it('rolls the state back after a confirmation', async () => {
+    // A second state version with no resources: net-two becomes inactive.
+    await server.pushState('net-two', {version: 4, terraform_version: '1.11.4', serial: 2,
+      lineage: '5b1f8c1e-7a3d-4e2b-9f00-1c2d3e4f5a6b', outputs: {}, check_results: null,
+      resources: []});
+    await go('#/ws/net-two/state');
+    const versions = page.locator('table[aria-label="State versions"] tbody tr');
+    assert.equal(await versions.count(), 2);
+    await page.getByRole('button', {name: 'Roll back to serial 1'}).click();
+    const dialog = page.getByRole('dialog');
+    assert.match(await dialog.textContent(), /serial 1, 1 resources/);
+    await dialog.getByRole('button', {name: 'Cancel'}).click();
+    await dialog.waitFor({state: 'detached'});
+    assert.equal(await versions.count(), 2, 'cancel must not roll back');
+    await page.getByRole('button', {name: 'Roll back to serial 1'}).click();
+    await dialog.getByRole('button', {name: 'Roll back to serial 1'}).click();
+    await page.locator('#flash').filter({hasText: 'The state was rolled back to serial 1.'}).waitFor();
+    await page.locator('main h1').filter({hasText: /net two\s*rollback_applied$/}).waitFor();
+    assert.equal(await versions.count(), 3);
+    assert.equal((await server.api('GET', `${W}/net-two`)).body.status, 'rollback_applied');
+  });
+
   it('renders user input as text, never as markup', async () => {
     await go('#/ws/net-one/overview');
     const tags = page.locator('dl.facts dd').filter({hasText: 'team:net'});
