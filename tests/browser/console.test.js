@@ -92,6 +92,9 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     page.on('request', (req) => requests.push(req.url()));
     page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content.Security.Policy/i.test(msg.text())) pageErrors.push(msg.text());
+    });
   });
 
   after(async () => {
@@ -224,6 +227,32 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.match(await page.locator('pre.code').first().textContent(), /workspaces\/app\/terraform-backend/);
   });
 
+  it('plans and checks for drift with the buttons, and rejects or cancels a waiting run', async () => {
+    const startAndFinish = async (button, expectStatus) => {
+      await go('#/ws/app/overview');
+      await page.getByRole('button', {name: button, exact: true}).click();
+      await page.waitForURL(/\/runs\/run-/);
+      await page.locator('#run-status').filter({hasText: expectStatus}).waitFor({timeout: RUN_TIMEOUT_MS});
+    };
+    await startAndFinish('Plan', 'succeeded');
+    assert.equal(await page.locator('#plan-summary').textContent(), 'No changes.');
+    await startAndFinish('Check for drift', 'succeeded');
+    await page.locator('main h1').filter({hasText: /app\s*active$/}).waitFor();
+
+    for (const [verb, status] of [['Reject', 'rejected'], ['Cancel run', 'cancelled']]) {
+      await go('#/ws/app/overview');
+      await page.getByRole('button', {name: 'Destroy', exact: true}).click();
+      await page.getByRole('dialog').getByRole('button', {name: 'Start destroy'}).click();
+      await page.waitForURL(/\/runs\/run-/);
+      const button = page.getByRole('button', {name: verb, exact: true});
+      await button.waitFor({timeout: RUN_TIMEOUT_MS});
+      await page.locator('.callout').filter({hasText: 'waits for approval'}).waitFor();
+      await button.click();
+      await page.locator('#run-status').filter({hasText: status}).waitFor({timeout: RUN_TIMEOUT_MS});
+      assert.equal((await server.api('GET', `${W}/app`)).body.status, 'active', `after ${verb}`);
+    }
+  });
+
   it('shows secret variables as set, never their values', async () => {
     await go('#/ws/net-one/variables');
     const vars = page.locator('table[aria-label="Terraform variables"]');
@@ -305,7 +334,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    assert.match(await dialog.textContent(), /1 run with their logs and plans|2 runs with their logs and plans/);
+    assert.match(await dialog.textContent(), /6 runs with their logs and plans/);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'confirm-identifier');
     const confirm = dialog.getByRole('button', {name: 'Delete this workspace'});
     await page.keyboard.type('ap');
@@ -332,7 +361,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.equal((await server.api('GET', `${W}/app`)).status, 404);
   });
 
-  it('loaded nothing from outside the server and raised no script errors', () => {
+  it('loaded nothing from outside the server and raised no script or CSP errors', () => {
     const outside = requests.filter((u) => !u.startsWith(server.baseUrl + '/') && !u.startsWith('blob:'));
     assert.deepEqual(outside, []);
     assert.deepEqual(pageErrors, []);
