@@ -57,7 +57,7 @@ absl::StatusOr<Response> ServeAsset(const Request& req, std::string_view path) {
     return absl::NotFoundError(
         Cat("the console has no file '", path, "'; open /console/ instead"));
   }
-  Response res;
+  Response res{.content_type = std::string(asset->content_type)};
   AddSecurityHeaders(res);
   res.headers.emplace_back("ETag", asset->etag);
   res.headers.emplace_back("Cache-Control", "no-cache");
@@ -65,7 +65,6 @@ absl::StatusOr<Response> ServeAsset(const Request& req, std::string_view path) {
     res.status = 304;
     return res;
   }
-  res.content_type = std::string(asset->content_type);
   res.body = std::string(asset->body);
   return res;
 }
