@@ -62,7 +62,9 @@ async function errorOf(res) {
   try {
     const body = JSON.parse(text);
     if (body && body.message) return new ApiError(res.status, body.message, body.name);
-  } catch { /* not a goa error body */ }
+  } catch {
+    /* not a goa error body */
+  }
   return new ApiError(res.status, `HTTP ${res.status}: ${text.slice(0, 200)}`);
 }
 
@@ -98,8 +100,11 @@ export async function getJson(path, query, signal) {
 // run ends or waits for approval. Resolves to the new offset.
 export async function followLog(path, offset, onText, signal) {
   const s = session();
-  const res = await fetch(url(path, {follow: 'true', offset}), {...BASE_INIT, headers: headers(s),
-                                                                signal});
+  const res = await fetch(url(path, {follow: 'true', offset}), {
+    ...BASE_INIT,
+    headers: headers(s),
+    signal,
+  });
   if (!res.ok) throw await errorOf(res);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();

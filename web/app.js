@@ -25,9 +25,23 @@ function showFlash() {
   const box = document.getElementById('flash');
   clear(box);
   if (pendingFlash) {
-    box.append(h('p', {}, pendingFlash,
-      h('button', {type: 'button', class: 'link', 'aria-label': 'Dismiss message',
-                   onclick: () => clear(box)}, '×')));
+    box.append(
+      h(
+        'p',
+        {},
+        pendingFlash,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            'aria-label': 'Dismiss message',
+            onclick: () => clear(box),
+          },
+          '×',
+        ),
+      ),
+    );
   }
   pendingFlash = null;
 }
@@ -49,34 +63,51 @@ function renderHeader() {
 function renderSignIn(container, message) {
   const s = session() || {};
   const error = h('div', {'aria-live': 'assertive'}, message ? errorBox(message) : null);
-  const field = (id, label, value, attrs = {}) => h('p', {class: 'field'},
-    h('label', {for: id}, label), h('input', {id, name: id, value: value || '', ...attrs}));
-  const form = h('form', {class: 'card narrow', 'aria-labelledby': 'signin-title'},
+  const field = (id, label, value, attrs = {}) =>
+    h(
+      'p',
+      {class: 'field'},
+      h('label', {for: id}, label),
+      h('input', {id, name: id, value: value || '', ...attrs}),
+    );
+  const form = h(
+    'form',
+    {class: 'card narrow', 'aria-labelledby': 'signin-title'},
     h('h1', {id: 'signin-title', tabindex: '-1'}, 'Sign in to Terrane'),
-    h('p', {class: 'hint'}, 'Use an API key (make run writes the admin key to data/admin-api-key). ' +
-      'It is kept in this tab only and sent in the x-api-key header.'),
+    h(
+      'p',
+      {class: 'hint'},
+      'Use an API key (make run writes the admin key to data/admin-api-key). ' +
+        'It is kept in this tab only and sent in the x-api-key header.',
+    ),
     field('api-key', 'API key', '', {type: 'password', autocomplete: 'off', required: true}),
     field('account', 'Account', s.account || 'default', {required: true}),
     field('org', 'Organization', s.org || 'default', {required: true}),
     field('project', 'Project', s.project || 'default', {required: true}),
     error,
-    h('p', {}, h('button', {type: 'submit', class: 'primary'}, 'Sign in')));
+    h('p', {}, h('button', {type: 'submit', class: 'primary'}, 'Sign in')),
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const candidate = {key: form.elements['api-key'].value.trim(),
-                       account: form.elements.account.value.trim(),
-                       org: form.elements.org.value.trim(),
-                       project: form.elements.project.value.trim()};
+    const candidate = {
+      key: form.elements['api-key'].value.trim(),
+      account: form.elements.account.value.trim(),
+      org: form.elements.org.value.trim(),
+      project: form.elements.project.value.trim(),
+    };
     clear(error);
     try {
       const enc = encodeURIComponent;
-      await api('GET', `/v1/orgs/${enc(candidate.org)}/projects/${enc(candidate.project)}`,
-                {s: candidate});
+      await api('GET', `/v1/orgs/${enc(candidate.org)}/projects/${enc(candidate.project)}`, {
+        s: candidate,
+      });
       saveSession(candidate);
       renderHeader();
       navigate('#/workspaces');
     } catch (err) {
-      error.append(errorBox(err.status === 401 ? 'That API key is not valid for this account.' : err));
+      error.append(
+        errorBox(err.status === 401 ? 'That API key is not valid for this account.' : err),
+      );
     }
   });
   container.append(form);
@@ -97,7 +128,11 @@ async function route(message) {
   }
   try {
     if (parts[0] === 'ws' && parts[1]) {
-      await renderWorkspace(main, {id: parts[1], tab: parts[2] || 'overview', run: parts[3], query}, ctx);
+      await renderWorkspace(
+        main,
+        {id: parts[1], tab: parts[2] || 'overview', run: parts[3], query},
+        ctx,
+      );
     } else if (parts[0] === 'new') {
       await renderCreate(main, ctx);
     } else {

@@ -38,9 +38,30 @@ export function clear(el) {
 // A table with a header row; `rows` are arrays of cells (strings or nodes).
 export function table(label, headers, rows, empty = 'Nothing here yet.') {
   if (rows.length === 0) return h('p', {class: 'empty'}, empty);
-  return h('table', {'aria-label': label},
-    h('thead', {}, h('tr', {}, headers.map((t) => h('th', {scope: 'col'}, t)))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c))))));
+  return h(
+    'table',
+    {'aria-label': label},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((t) => h('th', {scope: 'col'}, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((cells) =>
+        h(
+          'tr',
+          {},
+          cells.map((c) => h('td', {}, c)),
+        ),
+      ),
+    ),
+  );
 }
 
 // A status badge: the class picks the colour, the text says it (colour is never the only cue).

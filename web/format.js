@@ -4,8 +4,10 @@ export function formatTime(ms) {
   if (!ms) return '—';
   const d = new Date(Number(ms));
   const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
 }
 
 export function relativeTime(ms) {
@@ -36,7 +38,9 @@ export function changes(rc) {
 
 // "key:value, key2" from a tags map.
 export function tagsText(tags) {
-  return Object.entries(tags || {}).map(([k, v]) => (v ? `${k}:${v}` : k)).join(', ');
+  return Object.entries(tags || {})
+    .map(([k, v]) => (v ? `${k}:${v}` : k))
+    .join(', ');
 }
 
 // The tags map from "key:value, key2".

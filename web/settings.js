@@ -4,14 +4,24 @@ import {append, clear, errorBox, h, openDialog, table} from './dom.js';
 import {bodyFromForm, configFields} from './create.js';
 
 function variableRows(vars) {
-  return Object.values(vars || {}).sort((a, b) => a.key.localeCompare(b.key)).map((v) => {
-    if (v.value_type === 'secret') {
-      return [h('code', {}, v.key), 'secret',
-        v.value ? [h('span', {class: 'badge status-active'}, 'set'), ' from secret ', h('code', {}, v.value)]
-                : h('span', {class: 'badge status-failed'}, 'not set')];
-    }
-    return [h('code', {}, v.key), v.value_type || 'string', h('code', {}, v.value)];
-  });
+  return Object.values(vars || {})
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((v) => {
+      if (v.value_type === 'secret') {
+        return [
+          h('code', {}, v.key),
+          'secret',
+          v.value
+            ? [
+                h('span', {class: 'badge status-active'}, 'set'),
+                ' from secret ',
+                h('code', {}, v.value),
+              ]
+            : h('span', {class: 'badge status-failed'}, 'not set'),
+        ];
+      }
+      return [h('code', {}, v.key), v.value_type || 'string', h('code', {}, v.value)];
+    });
 }
 
 // PUT replaces the whole workspace: the shown one with `change` applied to a copy.
@@ -29,71 +39,155 @@ function variableSection(ws, ctx, map, title, hint) {
   const error = h('div', {'aria-live': 'assertive'});
   const rows = variableRows(ws[map]).map((cells, i) => {
     const key = Object.values(ws[map] || {}).sort((a, b) => a.key.localeCompare(b.key))[i].key;
-    return [...cells, h('button', {type: 'button', onclick: () => saveVariables(ws, (b) => {
-      delete b[map][key];
-    }, ctx, `Variable ${key} was removed.`).catch((err) => clear(error).append(errorBox(err)))},
-    'Remove', h('span', {class: 'sr-only'}, ` ${key}`))];
+    return [
+      ...cells,
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () =>
+            saveVariables(
+              ws,
+              (b) => {
+                delete b[map][key];
+              },
+              ctx,
+              `Variable ${key} was removed.`,
+            ).catch((err) => clear(error).append(errorBox(err))),
+        },
+        'Remove',
+        h('span', {class: 'sr-only'}, ` ${key}`),
+      ),
+    ];
   });
   const id = (x) => `${map}-${x}`;
-  const form = h('form', {class: 'filters', 'aria-label': `Add to ${title}`},
-    h('label', {for: id('key')}, 'Name'), h('input', {id: id('key'), name: 'key', required: true}),
+  const form = h(
+    'form',
+    {class: 'filters', 'aria-label': `Add to ${title}`},
+    h('label', {for: id('key')}, 'Name'),
+    h('input', {id: id('key'), name: 'key', required: true}),
     h('label', {for: id('type')}, 'Type'),
-    h('select', {id: id('type'), name: 'type'}, h('option', {value: 'string'}, 'string'),
-      h('option', {value: 'secret'}, 'secret reference')),
+    h(
+      'select',
+      {id: id('type'), name: 'type'},
+      h('option', {value: 'string'}, 'string'),
+      h('option', {value: 'secret'}, 'secret reference'),
+    ),
     h('label', {for: id('value')}, 'Value'),
-    h('input', {id: id('value'), name: 'value', placeholder: 'text, or a secret: NAME, org.NAME, account.NAME'}),
-    h('button', {type: 'submit'}, 'Add or replace'));
+    h('input', {
+      id: id('value'),
+      name: 'value',
+      placeholder: 'text, or a secret: NAME, org.NAME, account.NAME',
+    }),
+    h('button', {type: 'submit'}, 'Add or replace'),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const f = form.elements;
     const key = f.key.value.trim();
-    saveVariables(ws, (b) => {
-      b[map][key] = {key, value: f.value.value, value_type: f.type.value};
-    }, ctx, `Variable ${key} was saved.`).catch((err) => clear(error).append(errorBox(err)));
+    saveVariables(
+      ws,
+      (b) => {
+        b[map][key] = {key, value: f.value.value, value_type: f.type.value};
+      },
+      ctx,
+      `Variable ${key} was saved.`,
+    ).catch((err) => clear(error).append(errorBox(err)));
   });
-  return [h('h2', {}, title), h('p', {class: 'hint'}, hint),
-    table(title, ['Name', 'Type', 'Value', ''], rows, `No ${title.toLowerCase()}.`), form, error];
+  return [
+    h('h2', {}, title),
+    h('p', {class: 'hint'}, hint),
+    table(title, ['Name', 'Type', 'Value', ''], rows, `No ${title.toLowerCase()}.`),
+    form,
+    error,
+  ];
 }
 
 export async function renderVariables(body, ws, ctx) {
-  append(body,
-    variableSection(ws, ctx, 'terraform_variables', 'Terraform variables',
-      'Reach terraform as TF_VAR_name. Secret values are never shown: only whether a secret is referenced.'),
-    variableSection(ws, ctx, 'environment_variables', 'Environment variables',
-      'The process environment of runs.'));
+  append(
+    body,
+    variableSection(
+      ws,
+      ctx,
+      'terraform_variables',
+      'Terraform variables',
+      'Reach terraform as TF_VAR_name. Secret values are never shown: only whether a secret is referenced.',
+    ),
+    variableSection(
+      ws,
+      ctx,
+      'environment_variables',
+      'Environment variables',
+      'The process environment of runs.',
+    ),
+  );
 }
 
 // What deleting removes, counted from the API, for the dialog.
 async function deletionInventory(ws, signal) {
   const [versions, runs] = await Promise.all([
     getJson(wsPath(ws.identifier, '/state-versions'), undefined, signal),
-    api('GET', wsPath(ws.identifier, '/runs'), {query: {limit: 1}, signal})]);
+    api('GET', wsPath(ws.identifier, '/runs'), {query: {limit: 1}, signal}),
+  ]);
   const nRuns = Number(runs.headers.get('x-total-items') || 0);
-  const nVars = Object.keys(ws.terraform_variables || {}).length +
+  const nVars =
+    Object.keys(ws.terraform_variables || {}).length +
     Object.keys(ws.environment_variables || {}).length;
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return [`the workspace ${ws.identifier} and its configuration`,
-          `${plural(versions.length, 'state version')} (the whole state history)`,
-          `${plural(nRuns, 'run')} with their logs and plans`,
-          `${plural(nVars, 'variable')} (secrets in the secret store are kept)`];
+  return [
+    `the workspace ${ws.identifier} and its configuration`,
+    `${plural(versions.length, 'state version')} (the whole state history)`,
+    `${plural(nRuns, 'run')} with their logs and plans`,
+    `${plural(nVars, 'variable')} (secrets in the secret store are kept)`,
+  ];
 }
 
 async function openDeleteDialog(ws, ctx) {
   const items = await deletionInventory(ws, ctx.signal);
   const error = h('div', {'aria-live': 'assertive'});
-  const input = h('input', {id: 'confirm-identifier', autocomplete: 'off', spellcheck: 'false',
-                            'aria-describedby': 'confirm-hint'});
-  const del = h('button', {type: 'submit', class: 'danger', disabled: true}, 'Delete this workspace');
-  const form = h('form', {},
+  const input = h('input', {
+    id: 'confirm-identifier',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'confirm-hint',
+  });
+  const del = h(
+    'button',
+    {type: 'submit', class: 'danger', disabled: true},
+    'Delete this workspace',
+  );
+  const form = h(
+    'form',
+    {},
     h('p', {}, 'This removes, in one step and for good:'),
-    h('ul', {class: 'inventory'}, items.map((t) => h('li', {}, t))),
+    h(
+      'ul',
+      {class: 'inventory'},
+      items.map((t) => h('li', {}, t)),
+    ),
     h('p', {}, 'Real infrastructure is not touched: nothing is provisioned now.'),
-    h('p', {class: 'field'}, h('label', {for: 'confirm-identifier'}, 'Type ', h('code', {}, ws.identifier),
-      ' to confirm'), input,
-      h('span', {class: 'hint', id: 'confirm-hint'}, 'The button activates when the text matches exactly.')),
+    h(
+      'p',
+      {class: 'field'},
+      h('label', {for: 'confirm-identifier'}, 'Type ', h('code', {}, ws.identifier), ' to confirm'),
+      input,
+      h(
+        'span',
+        {class: 'hint', id: 'confirm-hint'},
+        'The button activates when the text matches exactly.',
+      ),
+    ),
     error,
-    h('p', {class: 'actions'}, del, h('button', {type: 'button', onclick: () => dialog.close()}, 'Cancel')));
-  input.addEventListener('input', () => { del.disabled = input.value !== ws.identifier; });
+    h(
+      'p',
+      {class: 'actions'},
+      del,
+      h('button', {type: 'button', onclick: () => dialog.close()}, 'Cancel'),
+    ),
+  );
+  input.addEventListener('input', () => {
+    del.disabled = input.value !== ws.identifier;
+  });
   const dialog = openDialog(`Delete workspace ${ws.name}?`, form);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -119,26 +213,53 @@ function dangerZone(ws, ctx) {
     : `This workspace is ${ws.status.replace('_', ' ')}: only an inactive workspace (nothing ` +
       'provisioned) can be deleted, so real infrastructure is never left without its state. ' +
       'Run a destroy first.';
-  return h('section', {class: 'danger-zone', 'aria-labelledby': 'danger-title'},
+  return h(
+    'section',
+    {class: 'danger-zone', 'aria-labelledby': 'danger-title'},
     h('h2', {id: 'danger-title'}, 'Danger zone'),
     h('p', {id: 'delete-why'}, why),
-    h('p', {class: 'actions'},
-      h('button', {type: 'button', class: 'danger', id: 'delete-workspace', disabled: !inactive,
-                   'aria-describedby': 'delete-why',
-                   onclick: () => openDeleteDialog(ws, ctx).catch((err) => ctx.flash(err.message, true))},
-        'Delete workspace'),
-      inactive ? null : h('button', {type: 'button', class: 'link', id: 'start-destroy',
-                                     disabled: !ws.repository,
-                                     onclick: () => ctx.confirmRun('destroy')}, 'Start a destroy run')));
+    h(
+      'p',
+      {class: 'actions'},
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger',
+          id: 'delete-workspace',
+          disabled: !inactive,
+          'aria-describedby': 'delete-why',
+          onclick: () => openDeleteDialog(ws, ctx).catch((err) => ctx.flash(err.message, true)),
+        },
+        'Delete workspace',
+      ),
+      inactive
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              id: 'start-destroy',
+              disabled: !ws.repository,
+              onclick: () => ctx.confirmRun('destroy'),
+            },
+            'Start a destroy run',
+          ),
+    ),
+  );
 }
 
 export async function renderConfiguration(body, ws, ctx) {
   const error = h('div', {'aria-live': 'assertive'});
-  const form = h('form', {class: 'card', 'aria-labelledby': 'config-title'},
+  const form = h(
+    'form',
+    {class: 'card', 'aria-labelledby': 'config-title'},
     h('h2', {id: 'config-title'}, 'Configuration'),
     configFields(ws, {withIdentifier: false}),
     error,
-    h('p', {class: 'actions'}, h('button', {type: 'submit', class: 'primary'}, 'Save changes')));
+    h('p', {class: 'actions'}, h('button', {type: 'submit', class: 'primary'}, 'Save changes')),
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clear(error);
@@ -154,21 +275,46 @@ export async function renderConfiguration(body, ws, ctx) {
 }
 
 export async function renderBackend(body, ws, ctx) {
-  const hcl = (await api('GET', wsPath(ws.identifier, '/backend-config'), {signal: ctx.signal})).body;
+  const hcl = (await api('GET', wsPath(ws.identifier, '/backend-config'), {signal: ctx.signal}))
+    .body;
   const pre = h('pre', {class: 'code', tabindex: '0', 'aria-label': 'Backend block'}, hcl);
   const status = h('span', {role: 'status'});
-  append(body, h('h2', {}, 'Use this workspace from the terraform CLI'),
-    h('p', {}, 'Paste this block into a file such as backend.tf, then give an API key as the password ' +
-      'through the environment (so it is not saved in .terraform/):'),
+  append(
+    body,
+    h('h2', {}, 'Use this workspace from the terraform CLI'),
+    h(
+      'p',
+      {},
+      'Paste this block into a file such as backend.tf, then give an API key as the password ' +
+        'through the environment (so it is not saved in .terraform/):',
+    ),
     pre,
-    h('p', {class: 'actions'}, h('button', {type: 'button', onclick: async () => {
-      try {
-        await navigator.clipboard.writeText(hcl);
-        status.textContent = 'Copied.';
-      } catch {
-        getSelection().selectAllChildren(pre);
-        status.textContent = 'Selected: press Ctrl+C to copy.';
-      }
-    }}, 'Copy'), ' ', status),
-    h('pre', {class: 'code'}, 'export TF_HTTP_PASSWORD=<your API key>\nterraform init && terraform apply'));
+    h(
+      'p',
+      {class: 'actions'},
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: async () => {
+            try {
+              await navigator.clipboard.writeText(hcl);
+              status.textContent = 'Copied.';
+            } catch {
+              getSelection().selectAllChildren(pre);
+              status.textContent = 'Selected: press Ctrl+C to copy.';
+            }
+          },
+        },
+        'Copy',
+      ),
+      ' ',
+      status,
+    ),
+    h(
+      'pre',
+      {class: 'code'},
+      'export TF_HTTP_PASSWORD=<your API key>\nterraform init && terraform apply',
+    ),
+  );
 }

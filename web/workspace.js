@@ -6,9 +6,15 @@ import {renderRun, renderRuns} from './runs.js';
 import {renderBackend, renderConfiguration, renderVariables} from './settings.js';
 import {renderState} from './state.js';
 
-const TABS = [['overview', 'Overview'], ['resources', 'Resources & outputs'], ['state', 'State'],
-              ['runs', 'Runs'], ['variables', 'Variables'], ['configuration', 'Configuration'],
-              ['backend', 'Backend']];
+const TABS = [
+  ['overview', 'Overview'],
+  ['resources', 'Resources & outputs'],
+  ['state', 'State'],
+  ['runs', 'Runs'],
+  ['variables', 'Variables'],
+  ['configuration', 'Configuration'],
+  ['backend', 'Backend'],
+];
 
 const OPERATIONS = [
   ['provision', 'Provision', 'Runs init, plan and apply.'],
@@ -33,15 +39,29 @@ export function confirmRun(ws, operation, ctx) {
   const [, label, explain] = OPERATIONS.find(([op]) => op === operation);
   const error = h('div', {'aria-live': 'assertive'});
   const approval = h('input', {type: 'checkbox', id: 'run-approval', checked: true});
-  const start = h('button', {type: 'submit', class: operation === 'destroy' ? 'danger' : 'primary'},
-    `Start ${operation}`);
-  const form = h('form', {method: 'dialog'},
+  const start = h(
+    'button',
+    {type: 'submit', class: operation === 'destroy' ? 'danger' : 'primary'},
+    `Start ${operation}`,
+  );
+  const form = h(
+    'form',
+    {method: 'dialog'},
     h('p', {}, `${explain} Workspace `, h('code', {}, ws.identifier), '.'),
-    h('p', {class: 'check'}, approval,
-      h('label', {for: 'run-approval'}, 'Stop at the plan and wait for my approval')),
+    h(
+      'p',
+      {class: 'check'},
+      approval,
+      h('label', {for: 'run-approval'}, 'Stop at the plan and wait for my approval'),
+    ),
     error,
-    h('p', {class: 'actions'}, start,
-      h('button', {type: 'button', value: 'cancel', onclick: () => dialog.close()}, 'Cancel')));
+    h(
+      'p',
+      {class: 'actions'},
+      start,
+      h('button', {type: 'button', value: 'cancel', onclick: () => dialog.close()}, 'Cancel'),
+    ),
+  );
   const dialog = openDialog(`${label} ${ws.name}?`, form);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -63,24 +83,62 @@ function header(ws, ctx) {
   const lock = ws.backend_locked
     ? h('span', {class: 'badge locked'}, ws.lock && ws.lock.manual ? 'locked (manual)' : 'locked')
     : null;
-  return h('div', {class: 'ws-header'},
+  return h(
+    'div',
+    {class: 'ws-header'},
     h('p', {class: 'crumbs'}, h('a', {href: '#/workspaces'}, 'Workspaces'), ' / ', ws.identifier),
-    h('div', {class: 'title-row'},
+    h(
+      'div',
+      {class: 'title-row'},
       h('h1', {}, ws.name, ' ', badge(ws.status), lock ? ' ' : null, lock),
-      h('div', {class: 'run-buttons', role: 'group', 'aria-label': 'Start a run'},
-        OPERATIONS.map(([op, label, explain]) => h('button', {
-          type: 'button', class: op === 'destroy' ? 'danger-outline' : op === 'provision' ? 'primary' : '',
-          title: noRepo ? 'This workspace has no git repository to run.' : explain,
-          disabled: noRepo, dataset: {operation: op},
-          onclick: () => confirmRun(ws, op, ctx)}, label)))),
-    noRepo ? h('p', {class: 'hint'}, 'Runs need a git repository: set one under Configuration.') : null);
+      h(
+        'div',
+        {class: 'run-buttons', role: 'group', 'aria-label': 'Start a run'},
+        OPERATIONS.map(([op, label, explain]) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              class: op === 'destroy' ? 'danger-outline' : op === 'provision' ? 'primary' : '',
+              title: noRepo ? 'This workspace has no git repository to run.' : explain,
+              disabled: noRepo,
+              dataset: {operation: op},
+              onclick: () => confirmRun(ws, op, ctx),
+            },
+            label,
+          ),
+        ),
+      ),
+    ),
+    noRepo
+      ? h('p', {class: 'hint'}, 'Runs need a git repository: set one under Configuration.')
+      : null,
+  );
 }
 
 function tabs(ws, active) {
-  return h('nav', {class: 'tabs', 'aria-label': 'Workspace sections'},
-    h('ul', {}, TABS.map(([id, label]) => h('li', {}, h('a', {
-      href: `#/ws/${encodeURIComponent(ws.identifier)}/${id}`,
-      'aria-current': id === active ? 'page' : false}, label)))));
+  return h(
+    'nav',
+    {class: 'tabs', 'aria-label': 'Workspace sections'},
+    h(
+      'ul',
+      {},
+      TABS.map(([id, label]) =>
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            {
+              href: `#/ws/${encodeURIComponent(ws.identifier)}/${id}`,
+              'aria-current': id === active ? 'page' : false,
+            },
+            label,
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 export async function renderWorkspace(main, {id, tab, run, query}, ctx) {
@@ -97,13 +155,22 @@ export async function renderWorkspace(main, {id, tab, run, query}, ctx) {
     top = next;
   };
   const views = {
-    overview: renderOverview, resources: renderResources, state: renderState,
-    runs: run ? renderRun : renderRuns, variables: renderVariables,
-    configuration: renderConfiguration, backend: renderBackend,
+    overview: renderOverview,
+    resources: renderResources,
+    state: renderState,
+    runs: run ? renderRun : renderRuns,
+    variables: renderVariables,
+    configuration: renderConfiguration,
+    backend: renderBackend,
   };
   try {
-    await views[tab](body, ws, {...ctx, run, query, refreshHeader,
-                               confirmRun: (op) => confirmRun(ws, op, ctx)});
+    await views[tab](body, ws, {
+      ...ctx,
+      run,
+      query,
+      refreshHeader,
+      confirmRun: (op) => confirmRun(ws, op, ctx),
+    });
   } catch (err) {
     if (err.name !== 'AbortError') body.append(errorBox(err));
   }

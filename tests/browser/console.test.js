@@ -29,8 +29,13 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
   const shot = async (name, {fullPage = false, fit = false} = {}) => {
     const file = path.join(process.env.ARTIFACTS_DIR, `${name}.png`);
     if (!fit) return page.screenshot({path: file, fullPage});
-    const bottom = await page.evaluate(() => document.querySelector('main').getBoundingClientRect().bottom);
-    return page.screenshot({path: file, clip: {x: 0, y: 0, width: 1366, height: Math.ceil(bottom)}});
+    const bottom = await page.evaluate(
+      () => document.querySelector('main').getBoundingClientRect().bottom,
+    );
+    return page.screenshot({
+      path: file,
+      clip: {x: 0, y: 0, width: 1366, height: Math.ceil(bottom)},
+    });
   };
   const rows = () => page.locator('table[aria-label="Workspaces"] tbody tr');
   const go = async (hash) => {
@@ -47,14 +52,17 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       } catch (err) {
         last = err;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   async function rowNames() {
     await page.locator('#list-summary').waitFor();
-    return page.locator('table[aria-label="Workspaces"] tbody tr td:nth-child(2)').allTextContents();
+    return page
+      .locator('table[aria-label="Workspaces"] tbody tr td:nth-child(2)')
+      .allTextContents();
   }
 
   before(async () => {
@@ -64,27 +72,59 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     repo = makeRepo(repoRoot, {'main.tf': MAIN_TF});
     server = await new TerraneServer().start();
     const P = '/v1/orgs/default/projects/default/secrets';
-    let r = await server.api('POST', P, {secret: {identifier: 'db_password', name: 'DB password',
-      spec: {type: 'SecretText', value_type: 'Inline', value: SECRET_VALUE}}});
+    let r = await server.api('POST', P, {
+      secret: {
+        identifier: 'db_password',
+        name: 'DB password',
+        spec: {type: 'SecretText', value_type: 'Inline', value: SECRET_VALUE},
+      },
+    });
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    r = await server.api('POST', W, {identifier: 'net-one', name: 'net one', provisioner: 'terraform',
+    r = await server.api('POST', W, {
+      identifier: 'net-one',
+      name: 'net one',
+      provisioner: 'terraform',
       tags: {team: 'net', note: MARKUP},
       terraform_variables: {
         password: {key: 'password', value: 'db_password', value_type: 'secret'},
-        region: {key: 'region', value: 'eu-west', value_type: 'string'}},
-      environment_variables: {}});
+        region: {key: 'region', value: 'eu-west', value_type: 'string'},
+      },
+      environment_variables: {},
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    r = await server.api('POST', W, {identifier: 'net-two', name: 'net two', provisioner: 'terraform',
-      tags: {team: 'edge'}, terraform_variables: {}, environment_variables: {}});
+    r = await server.api('POST', W, {
+      identifier: 'net-two',
+      name: 'net two',
+      provisioner: 'terraform',
+      tags: {team: 'edge'},
+      terraform_variables: {},
+      environment_variables: {},
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     // A state with one managed resource makes net-two active.
-    await server.pushState('net-two', {version: 4, terraform_version: '1.11.4', serial: 1,
-      lineage: '5b1f8c1e-7a3d-4e2b-9f00-1c2d3e4f5a6b', outputs: {}, check_results: null,
-      resources: [{mode: 'managed', type: 'terraform_data', name: 'edge',
-        provider: 'provider["terraform.io/builtin/terraform"]',
-        instances: [{schema_version: 0, attributes: {id: 'x', input: null, output: null,
-                                                     triggers_replace: null},
-                     sensitive_attributes: []}]}]});
+    await server.pushState('net-two', {
+      version: 4,
+      terraform_version: '1.11.4',
+      serial: 1,
+      lineage: '5b1f8c1e-7a3d-4e2b-9f00-1c2d3e4f5a6b',
+      outputs: {},
+      check_results: null,
+      resources: [
+        {
+          mode: 'managed',
+          type: 'terraform_data',
+          name: 'edge',
+          provider: 'provider["terraform.io/builtin/terraform"]',
+          instances: [
+            {
+              schema_version: 0,
+              attributes: {id: 'x', input: null, output: null, triggers_replace: null},
+              sensitive_attributes: [],
+            },
+          ],
+        },
+      ],
+    });
 
     browser = await launchBrowser();
     const context = await browser.newContext({viewport: {width: 1366, height: 800}});
@@ -93,7 +133,8 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     page.on('request', (req) => requests.push(req.url()));
     page.on('pageerror', (err) => pageErrors.push(String(err)));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content.Security.Policy/i.test(msg.text())) pageErrors.push(msg.text());
+      if (msg.type() === 'error' && /Content.Security.Policy/i.test(msg.text()))
+        pageErrors.push(msg.text());
     });
   });
 
@@ -114,10 +155,13 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await page.getByRole('button', {name: 'Sign in'}).click();
     await page.getByRole('heading', {name: 'Workspaces'}).waitFor();
     // The key stays out of every URL.
-    assert.ok(requests.every((u) => !u.includes(server.key)), 'the API key appeared in a URL');
+    assert.ok(
+      requests.every((u) => !u.includes(server.key)),
+      'the API key appeared in a URL',
+    );
   });
 
-  it('creates a workspace with the form and shows the server\'s validation message', async () => {
+  it("creates a workspace with the form and shows the server's validation message", async () => {
     await page.getByRole('link', {name: 'New workspace'}).click();
     await page.fill('#f-identifier', '9-bad');
     await page.fill('#f-name', 'app');
@@ -136,7 +180,8 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
 
   it('shows status counts that filter the list, and searches by name and tag', async () => {
     await go('#/workspaces');
-    const count = (status) => page.locator(`button.count[data-status="${status}"] .n`).textContent();
+    const count = (status) =>
+      page.locator(`button.count[data-status="${status}"] .n`).textContent();
     await eventually(async () => (await count('inactive')) === '2', 'two inactive');
     assert.equal(await count('active'), '1');
     for (const s of ['provisioning', 'destroying', 'drifted', 'apply_needed', 'failed']) {
@@ -145,15 +190,20 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.deepEqual(await rowNames(), ['app', 'net-one', 'net-two']);
     // Each row: status, provisioner, last run, updated.
     const first = rows().first();
-    await eventually(async () => (await first.locator('td').nth(3).textContent()) === 'terraform',
-                     'the provisioner cell');
+    await eventually(
+      async () => (await first.locator('td').nth(3).textContent()) === 'terraform',
+      'the provisioner cell',
+    );
     assert.equal(await first.locator('td').nth(4).textContent(), 'no runs');
     await shot('workspaces');
 
     await page.locator('button.count[data-status="active"]').click();
     await page.waitForURL(/status=active/);
     assert.deepEqual(await rowNames(), ['net-two']);
-    assert.equal(await page.locator('button.count[data-status="active"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(
+      await page.locator('button.count[data-status="active"]').getAttribute('aria-pressed'),
+      'true',
+    );
     await page.locator('button.count[data-status="active"]').click();
     await page.waitForURL((u) => !u.hash.includes('status='));
     assert.equal((await rowNames()).length, 3);
@@ -181,11 +231,22 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await dialog.getByLabel('Stop at the plan and wait for my approval').uncheck();
     await dialog.getByRole('button', {name: 'Start provision'}).click();
     await page.waitForURL(/\/runs\/run-/);
-    await page.locator('#log').filter({hasText: 'Apply complete! Resources: 2 added'})
+    await page
+      .locator('#log')
+      .filter({hasText: 'Apply complete! Resources: 2 added'})
       .waitFor({timeout: RUN_TIMEOUT_MS});
-    await page.locator('#run-status').filter({hasText: 'succeeded'}).waitFor({timeout: RUN_TIMEOUT_MS});
-    assert.match(await page.locator('#plan-summary').textContent(), /2 to add, 0 to change, 0 to destroy/);
-    await page.locator('main h1').filter({hasText: /app\s*active$/}).waitFor();
+    await page
+      .locator('#run-status')
+      .filter({hasText: 'succeeded'})
+      .waitFor({timeout: RUN_TIMEOUT_MS});
+    assert.match(
+      await page.locator('#plan-summary').textContent(),
+      /2 to add, 0 to change, 0 to destroy/,
+    );
+    await page
+      .locator('main h1')
+      .filter({hasText: /app\s*active$/})
+      .waitFor();
     await page.getByRole('button', {name: 'Show the plan'}).click();
     await page.locator('#plan-text').filter({hasText: 'terraform_data.first'}).waitFor();
     await shot('run', {fullPage: true});
@@ -193,7 +254,11 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     // The list now shows the run in the app row (this picture is the README's docs/console.png).
     await go('#/workspaces');
     const appRow = rows().filter({hasText: 'app'}).first();
-    await appRow.locator('td').nth(4).filter({hasText: /provision\s*succeeded/}).waitFor();
+    await appRow
+      .locator('td')
+      .nth(4)
+      .filter({hasText: /provision\s*succeeded/})
+      .waitFor();
     assert.match(await appRow.locator('td').nth(2).textContent(), /^active$/);
     assert.equal(await page.locator('button.count[data-status="active"] .n').textContent(), '2');
     await shot('console', {fit: true});
@@ -207,16 +272,24 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     const outputs = page.locator('table[aria-label="Outputs"]');
     assert.match(await outputs.textContent(), /value.*hello-2/);
     assert.match(await outputs.textContent(), /token.*sensitive \(hidden\)/);
-    assert.match(await page.locator('table[aria-label="Resources"]').textContent(), /terraform_data\.first/);
+    assert.match(
+      await page.locator('table[aria-label="Resources"]').textContent(),
+      /terraform_data\.first/,
+    );
     assert.ok(!(await page.content()).includes('not-for-screens'), 'a sensitive output was shown');
     await shot('resources');
 
     await page.getByRole('link', {name: 'State', exact: true}).click();
     await page.getByRole('heading', {name: 'State versions'}).waitFor();
-    assert.ok(await page.locator('table[aria-label="State versions"] tbody tr').count() >= 1);
+    assert.ok((await page.locator('table[aria-label="State versions"] tbody tr').count()) >= 1);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.locator('table[aria-label="State versions"] tbody tr').first().getByRole('button', {name: /Download/}).click()]);
+      page
+        .locator('table[aria-label="State versions"] tbody tr')
+        .first()
+        .getByRole('button', {name: /Download/})
+        .click(),
+    ]);
     const saved = path.join(process.env.ARTIFACTS_DIR, 'state.json');
     await download.saveAs(saved);
     assert.equal(JSON.parse(fs.readFileSync(saved, 'utf8')).resources.length, 2);
@@ -224,7 +297,10 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
 
     await page.getByRole('link', {name: 'Backend'}).click();
     await page.locator('pre.code').first().filter({hasText: 'backend "http"'}).waitFor();
-    assert.match(await page.locator('pre.code').first().textContent(), /workspaces\/app\/terraform-backend/);
+    assert.match(
+      await page.locator('pre.code').first().textContent(),
+      /workspaces\/app\/terraform-backend/,
+    );
   });
 
   it('plans and checks for drift with the buttons, and rejects or cancels a waiting run', async () => {
@@ -232,14 +308,23 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       await go('#/ws/app/overview');
       await page.getByRole('button', {name: button, exact: true}).click();
       await page.waitForURL(/\/runs\/run-/);
-      await page.locator('#run-status').filter({hasText: expectStatus}).waitFor({timeout: RUN_TIMEOUT_MS});
+      await page
+        .locator('#run-status')
+        .filter({hasText: expectStatus})
+        .waitFor({timeout: RUN_TIMEOUT_MS});
     };
     await startAndFinish('Plan', 'succeeded');
     assert.equal(await page.locator('#plan-summary').textContent(), 'No changes.');
     await startAndFinish('Check for drift', 'succeeded');
-    await page.locator('main h1').filter({hasText: /app\s*active$/}).waitFor();
+    await page
+      .locator('main h1')
+      .filter({hasText: /app\s*active$/})
+      .waitFor();
 
-    for (const [verb, status] of [['Reject', 'rejected'], ['Cancel run', 'cancelled']]) {
+    for (const [verb, status] of [
+      ['Reject', 'rejected'],
+      ['Cancel run', 'cancelled'],
+    ]) {
       await go('#/ws/app/overview');
       await page.getByRole('button', {name: 'Destroy', exact: true}).click();
       await page.getByRole('dialog').getByRole('button', {name: 'Start destroy'}).click();
@@ -248,7 +333,10 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       await button.waitFor({timeout: RUN_TIMEOUT_MS});
       await page.locator('.callout').filter({hasText: 'waits for approval'}).waitFor();
       await button.click();
-      await page.locator('#run-status').filter({hasText: status}).waitFor({timeout: RUN_TIMEOUT_MS});
+      await page
+        .locator('#run-status')
+        .filter({hasText: status})
+        .waitFor({timeout: RUN_TIMEOUT_MS});
       assert.equal((await server.api('GET', `${W}/app`)).body.status, 'active', `after ${verb}`);
     }
   });
@@ -277,9 +365,15 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
 
   it('rolls the state back after a confirmation', async () => {
     // A second state version with no resources: net-two becomes inactive.
-    await server.pushState('net-two', {version: 4, terraform_version: '1.11.4', serial: 2,
-      lineage: '5b1f8c1e-7a3d-4e2b-9f00-1c2d3e4f5a6b', outputs: {}, check_results: null,
-      resources: []});
+    await server.pushState('net-two', {
+      version: 4,
+      terraform_version: '1.11.4',
+      serial: 2,
+      lineage: '5b1f8c1e-7a3d-4e2b-9f00-1c2d3e4f5a6b',
+      outputs: {},
+      check_results: null,
+      resources: [],
+    });
     await go('#/ws/net-two/state');
     const versions = page.locator('table[aria-label="State versions"] tbody tr');
     assert.equal(await versions.count(), 2);
@@ -291,8 +385,14 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.equal(await versions.count(), 2, 'cancel must not roll back');
     await page.getByRole('button', {name: 'Roll back to serial 1'}).click();
     await dialog.getByRole('button', {name: 'Roll back to serial 1'}).click();
-    await page.locator('#flash').filter({hasText: 'The state was rolled back to serial 1.'}).waitFor();
-    await page.locator('main h1').filter({hasText: /net two\s*rollback_applied$/}).waitFor();
+    await page
+      .locator('#flash')
+      .filter({hasText: 'The state was rolled back to serial 1.'})
+      .waitFor();
+    await page
+      .locator('main h1')
+      .filter({hasText: /net two\s*rollback_applied$/})
+      .waitFor();
     assert.equal(await versions.count(), 3);
     assert.equal((await server.api('GET', `${W}/net-two`)).body.status, 'rollback_applied');
   });
@@ -309,21 +409,38 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await go('#/ws/app/configuration');
     const del = page.locator('#delete-workspace');
     assert.equal(await del.isDisabled(), true);
-    assert.match(await page.locator('#delete-why').textContent(), /is active: only an inactive workspace/);
+    assert.match(
+      await page.locator('#delete-why').textContent(),
+      /is active: only an inactive workspace/,
+    );
     await shot('delete-refused', {fullPage: true});
     await page.getByRole('button', {name: 'Start a destroy run'}).click();
     const dialog = page.getByRole('dialog');
-    assert.equal(await dialog.getByLabel('Stop at the plan and wait for my approval').isChecked(), true);
+    assert.equal(
+      await dialog.getByLabel('Stop at the plan and wait for my approval').isChecked(),
+      true,
+    );
     await dialog.getByRole('button', {name: 'Start destroy'}).click();
     await page.waitForURL(/\/runs\/run-/);
     const approve = page.getByRole('button', {name: 'Approve'});
     await approve.waitFor({timeout: RUN_TIMEOUT_MS});
-    assert.match(await page.locator('#plan-summary').textContent(), /0 to add, 0 to change, 2 to destroy/);
+    assert.match(
+      await page.locator('#plan-summary').textContent(),
+      /0 to add, 0 to change, 2 to destroy/,
+    );
     await approve.click();
-    await page.locator('#log').filter({hasText: 'Apply complete! Resources: 0 added, 0 changed, 2 destroyed.'})
+    await page
+      .locator('#log')
+      .filter({hasText: 'Apply complete! Resources: 0 added, 0 changed, 2 destroyed.'})
       .waitFor({timeout: RUN_TIMEOUT_MS});
-    await page.locator('#run-status').filter({hasText: 'succeeded'}).waitFor({timeout: RUN_TIMEOUT_MS});
-    await page.locator('main h1').filter({hasText: /app\s*inactive$/}).waitFor();
+    await page
+      .locator('#run-status')
+      .filter({hasText: 'succeeded'})
+      .waitFor({timeout: RUN_TIMEOUT_MS});
+    await page
+      .locator('main h1')
+      .filter({hasText: /app\s*inactive$/})
+      .waitFor();
   });
 
   it('deletes an inactive workspace only after its identifier is typed, by keyboard', async () => {
@@ -332,7 +449,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.equal(await del.isDisabled(), false);
     // Reachable with Tab alone from the top of the page.
     let presses = 0;
-    while (await page.evaluate(() => document.activeElement.id) !== 'delete-workspace') {
+    while ((await page.evaluate(() => document.activeElement.id)) !== 'delete-workspace') {
       assert.ok(++presses < 60, 'Tab never reached the delete button');
       await page.keyboard.press('Tab');
     }
@@ -344,7 +461,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     const confirm = dialog.getByRole('button', {name: 'Delete this workspace'});
     await page.keyboard.type('ap');
     assert.equal(await confirm.isDisabled(), true);
-    await page.keyboard.press('Enter');  // a disabled default button submits nothing
+    await page.keyboard.press('Enter'); // a disabled default button submits nothing
     await page.keyboard.type('pp');
     assert.equal(await confirm.isDisabled(), true, 'wrong text "appp" must keep delete disabled');
     await page.keyboard.press('Escape');
@@ -358,7 +475,10 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.equal(await confirm.isDisabled(), false);
     await shot('delete-dialog');
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Delete this workspace');
+    assert.equal(
+      await page.evaluate(() => document.activeElement.textContent),
+      'Delete this workspace',
+    );
     await page.keyboard.press('Enter');
     await page.locator('#flash').filter({hasText: 'Workspace app was deleted.'}).waitFor();
     await page.getByRole('heading', {name: 'Workspaces'}).waitFor();
@@ -367,7 +487,9 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
   });
 
   it('loaded nothing from outside the server and raised no script or CSP errors', () => {
-    const outside = requests.filter((u) => !u.startsWith(server.baseUrl + '/') && !u.startsWith('blob:'));
+    const outside = requests.filter(
+      (u) => !u.startsWith(server.baseUrl + '/') && !u.startsWith('blob:'),
+    );
     assert.deepEqual(outside, []);
     assert.deepEqual(pageErrors, []);
   });

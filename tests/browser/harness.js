@@ -42,20 +42,36 @@ export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-dev-shm-usage', '--no-first-run',
-           '--no-default-browser-check', '--disable-background-networking',
-           '--disable-component-update', '--disable-default-apps', '--disable-sync',
-           '--disable-domain-reliability', '--disable-client-side-phishing-detection',
-           '--metrics-recording-only', '--disable-breakpad', '--password-store=basic',
-           '--disable-features=Translate,OptimizationHints,MediaRouter,' +
-             'DialMediaRouteProvider,AutofillServerCommunication,' +
-             'CertificateTransparencyComponentUpdater'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-default-apps',
+      '--disable-sync',
+      '--disable-domain-reliability',
+      '--disable-client-side-phishing-detection',
+      '--metrics-recording-only',
+      '--disable-breakpad',
+      '--password-store=basic',
+      '--disable-features=Translate,OptimizationHints,MediaRouter,' +
+        'DialMediaRouteProvider,AutofillServerCommunication,' +
+        'CertificateTransparencyComponentUpdater',
+    ],
   });
 }
 
 function git(cwd, ...args) {
-  const env = {...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com',
-               GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com'};
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+  };
   const out = spawnSync('git', args, {cwd, env, encoding: 'utf8'});
   if (out.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${out.stderr}`);
   return out.stdout.trim();
@@ -86,13 +102,17 @@ export class TerraneServer {
     const bin = process.env.TERRANE_BIN;
     if (!bin || !fs.existsSync(bin)) throw new Error(`terrane binary not found: ${bin}`);
     const log = fs.openSync(this.logPath, 'a');
-    this.proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dataDir,
-                            '--cancel-grace', '5'],
-                      {env: this.env, stdio: ['ignore', 'pipe', log]});
+    this.proc = spawn(
+      bin,
+      ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dataDir, '--cancel-grace', '5'],
+      {env: this.env, stdio: ['ignore', 'pipe', log]},
+    );
     const lines = readline.createInterface({input: this.proc.stdout});
     this.baseUrl = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening on" line\n${this.logTail()}`)),
-                               START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`no "listening on" line\n${this.logTail()}`)),
+        START_TIMEOUT_MS,
+      );
       lines.on('line', (line) => {
         const m = /^listening on (http:\/\/127\.0\.0\.1:[0-9]+)\s*$/.exec(line);
         if (m) {
@@ -100,7 +120,9 @@ export class TerraneServer {
           resolve(m[1]);
         }
       });
-      this.proc.on('exit', (code) => reject(new Error(`terrane serve exited ${code}\n${this.logTail()}`)));
+      this.proc.on('exit', (code) =>
+        reject(new Error(`terrane serve exited ${code}\n${this.logTail()}`)),
+      );
     });
     this.key = fs.readFileSync(path.join(this.dataDir, 'admin-api-key'), 'utf8').trim();
     return this;
@@ -130,21 +152,34 @@ export class TerraneServer {
   async api(method, p, body) {
     const headers = {'x-api-key': this.key, 'Harness-Account': 'default'};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(this.baseUrl + p, {method, headers,
-                                                body: body === undefined ? undefined : JSON.stringify(body)});
+    const res = await fetch(this.baseUrl + p, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     let parsed = text;
-    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return {status: res.status, headers: res.headers, body: parsed};
   }
 
   // Writes a state through the terraform backend, as terraform does (Basic auth).
   async pushState(ws, state) {
     const auth = 'Basic ' + Buffer.from(`harness:${this.key}`).toString('base64');
-    const res = await fetch(`${this.baseUrl}${W}/${ws}/terraform-backend?accountIdentifier=default`,
-                            {method: 'POST', headers: {Authorization: auth, 'Content-Type': 'application/json'},
-                             body: JSON.stringify(state)});
-    if (res.status !== 200) throw new Error(`state push to ${ws}: ${res.status} ${await res.text()}`);
+    const res = await fetch(
+      `${this.baseUrl}${W}/${ws}/terraform-backend?accountIdentifier=default`,
+      {
+        method: 'POST',
+        headers: {Authorization: auth, 'Content-Type': 'application/json'},
+        body: JSON.stringify(state),
+      },
+    );
+    if (res.status !== 200)
+      throw new Error(`state push to ${ws}: ${res.status} ${await res.text()}`);
   }
 }
 
