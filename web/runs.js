@@ -96,7 +96,8 @@ function actionButtons(run, ws, ctx, refresh) {
     } catch (err) {
       clear(error).append(errorBox(err));
     }
-    refresh();
+    // The page may be gone by now (navigated away): nothing to show then.
+    refresh().catch(() => {});
   };
   const waiting = run.status === 'waiting_approval';
   const planButton = h(

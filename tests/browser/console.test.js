@@ -486,6 +486,32 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.equal((await server.api('GET', `${W}/app`)).status, 404);
   });
 
+  it('pages through a long list', async () => {
+    for (let i = 0; i < 22; i++) {
+      const id = `bulk-${String(i).padStart(2, '0')}`;
+      const r = await server.api('POST', W, {
+        identifier: id,
+        name: id,
+        provisioner: 'terraform',
+        terraform_variables: {},
+        environment_variables: {},
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    await go('#/workspaces?q=bulk');
+    assert.equal((await rowNames()).length, 20);
+    assert.equal(await page.locator('.pager span').textContent(), 'Page 1 of 2');
+    assert.equal(await page.getByRole('button', {name: '← Previous'}).isDisabled(), true);
+    await page.getByRole('button', {name: 'Next →'}).click();
+    await page.waitForURL(/page=2/);
+    assert.deepEqual(await rowNames(), ['bulk-20', 'bulk-21']);
+    assert.equal(await page.locator('.pager span').textContent(), 'Page 2 of 2');
+    assert.equal(
+      await page.locator('#list-summary').textContent(),
+      '22 workspaces with name containing “bulk”',
+    );
+  });
+
   it('loaded nothing from outside the server and raised no script or CSP errors', () => {
     const outside = requests.filter(
       (u) => !u.startsWith(server.baseUrl + '/') && !u.startsWith('blob:'),
