@@ -65,6 +65,24 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       .allTextContents();
   }
 
+  // The list re-renders after the hash changes: wait for the rows to become `expected`.
+  async function expectRows(expected) {
+    let seen;
+    await eventually(
+      async () => {
+        seen = await rowNames();
+        return JSON.stringify(seen) === JSON.stringify(expected);
+      },
+      `rows ${JSON.stringify(expected)}`,
+    ).catch((err) => {
+      throw new Error(`${err.message}; saw ${JSON.stringify(seen)}`);
+    });
+  }
+
+  async function expectRowCount(n) {
+    await eventually(async () => (await rowNames()).length === n, `${n} rows`);
+  }
+
   before(async () => {
     const problem = terraformProblem();
     if (problem) throw new Error(problem);
@@ -187,7 +205,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     for (const s of ['provisioning', 'destroying', 'drifted', 'apply_needed', 'failed']) {
       assert.equal(await count(s), '0', s);
     }
-    assert.deepEqual(await rowNames(), ['app', 'net-one', 'net-two']);
+    await expectRows(['app', 'net-one', 'net-two']);
     // Each row: status, provisioner, last run, updated.
     const first = rows().first();
     await eventually(
@@ -199,27 +217,27 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
 
     await page.locator('button.count[data-status="active"]').click();
     await page.waitForURL(/status=active/);
-    assert.deepEqual(await rowNames(), ['net-two']);
+    await expectRows(['net-two']);
     assert.equal(
       await page.locator('button.count[data-status="active"]').getAttribute('aria-pressed'),
       'true',
     );
     await page.locator('button.count[data-status="active"]').click();
     await page.waitForURL((u) => !u.hash.includes('status='));
-    assert.equal((await rowNames()).length, 3);
+    await expectRowCount(3);
 
     await page.fill('#search', 'net');
     await page.getByRole('button', {name: 'Apply', exact: true}).click();
     await page.waitForURL(/q=net/);
-    assert.deepEqual(await rowNames(), ['net-one', 'net-two']);
+    await expectRows(['net-one', 'net-two']);
     await page.fill('#tag', 'team:net');
     await page.getByRole('button', {name: 'Apply', exact: true}).click();
     await page.waitForURL(/tag=team/);
-    assert.deepEqual(await rowNames(), ['net-one']);
+    await expectRows(['net-one']);
     await page.selectOption('#sort', 'name,DESC');
     await page.getByRole('link', {name: 'Clear filters'}).click();
     await page.waitForURL((u) => !u.hash.includes('q='));
-    assert.equal((await rowNames()).length, 3);
+    await expectRowCount(3);
   });
 
   it('provisions from the workspace page and streams the log to "Apply complete"', async () => {
@@ -375,6 +393,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       resources: [],
     });
     await go('#/ws/net-two/state');
+    await page.getByRole('heading', {name: 'State versions'}).waitFor();
     const versions = page.locator('table[aria-label="State versions"] tbody tr');
     assert.equal(await versions.count(), 2);
     await page.getByRole('button', {name: 'Roll back to serial 1'}).click();
@@ -393,7 +412,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       .locator('main h1')
       .filter({hasText: /net two\s*rollback_applied$/})
       .waitFor();
-    assert.equal(await versions.count(), 3);
+    await eventually(async () => (await versions.count()) === 3, 'the new version in the list');
     assert.equal((await server.api('GET', `${W}/net-two`)).body.status, 'rollback_applied');
   });
 
@@ -482,7 +501,7 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await page.keyboard.press('Enter');
     await page.locator('#flash').filter({hasText: 'Workspace app was deleted.'}).waitFor();
     await page.getByRole('heading', {name: 'Workspaces'}).waitFor();
-    assert.deepEqual(await rowNames(), ['net-one', 'net-two']);
+    await expectRows(['net-one', 'net-two']);
     assert.equal((await server.api('GET', `${W}/app`)).status, 404);
   });
 
@@ -499,12 +518,12 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       assert.equal(r.status, 200, JSON.stringify(r.body));
     }
     await go('#/workspaces?q=bulk');
-    assert.equal((await rowNames()).length, 20);
+    await expectRowCount(20);
     assert.equal(await page.locator('.pager span').textContent(), 'Page 1 of 2');
     assert.equal(await page.getByRole('button', {name: '← Previous'}).isDisabled(), true);
     await page.getByRole('button', {name: 'Next →'}).click();
     await page.waitForURL(/page=2/);
-    assert.deepEqual(await rowNames(), ['bulk-20', 'bulk-21']);
+    await expectRows(['bulk-20', 'bulk-21']);
     assert.equal(await page.locator('.pager span').textContent(), 'Page 2 of 2');
     assert.equal(
       await page.locator('#list-summary').textContent(),
