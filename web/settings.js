@@ -1,27 +1,56 @@
 // The variables, configuration (edit and the danger zone) and backend tabs.
-import {api, getJson, wsPath} from './api.js';
+import {api, getJson, session, wsPath} from './api.js';
 import {append, clear, errorBox, h, openDialog, table} from './dom.js';
 import {bodyFromForm, configFields} from './create.js';
 
-function variableRows(vars) {
-  return Object.values(vars || {})
-    .sort((a, b) => a.key.localeCompare(b.key))
-    .map((v) => {
-      if (v.value_type === 'secret') {
-        return [
-          h('code', {}, v.key),
-          'secret',
-          v.value
-            ? [
-                h('span', {class: 'badge status-active'}, 'set'),
-                ' from secret ',
-                h('code', {}, v.value),
-              ]
-            : h('span', {class: 'badge status-failed'}, 'not set'),
-        ];
-      }
-      return [h('code', {}, v.key), v.value_type || 'string', h('code', {}, v.value)];
-    });
+// The secret a variable refers to: NAME (the project's), org.NAME or account.NAME.
+function secretPath(ref) {
+  const s = session();
+  const enc = encodeURIComponent;
+  const project = `/v1/orgs/${enc(s.org)}/projects/${enc(s.project)}/secrets`;
+  if (ref.startsWith('org.')) return `/v1/orgs/${enc(s.org)}/secrets/${enc(ref.slice(4))}`;
+  if (ref.startsWith('account.')) return `/v1/secrets/${enc(ref.slice(8))}`;
+  return `${project}/${enc(ref)}`;
+}
+
+// "set" when the referenced secret exists (its value is never fetched: no route returns
+// it), "not set" when it is missing, e.g. deleted after the variable was saved.
+function secretState(ref, signal) {
+  const cell = h('span', {class: 'badge'}, '…');
+  if (!ref) {
+    cell.className = 'badge status-failed';
+    cell.textContent = 'not set';
+    return cell;
+  }
+  api('GET', secretPath(ref), {signal}).then(
+    () => {
+      cell.className = 'badge status-active';
+      cell.textContent = 'set';
+    },
+    (err) => {
+      if (err.name === 'AbortError') return;
+      cell.className = 'badge status-failed';
+      cell.textContent = err.status === 404 ? 'not set' : '?';
+    },
+  );
+  return cell;
+}
+
+function sortedVariables(vars) {
+  return Object.values(vars || {}).sort((a, b) => a.key.localeCompare(b.key));
+}
+
+function variableRows(vars, signal) {
+  return sortedVariables(vars).map((v) => {
+    if (v.value_type === 'secret') {
+      return [
+        h('code', {}, v.key),
+        'secret',
+        [secretState(v.value, signal), ' secret ', h('code', {}, v.value || '—')],
+      ];
+    }
+    return [h('code', {}, v.key), v.value_type || 'string', h('code', {}, v.value)];
+  });
 }
 
 // PUT replaces the whole workspace: the shown one with `change` applied to a copy.
@@ -37,8 +66,8 @@ async function saveVariables(ws, change, ctx, message) {
 
 function variableSection(ws, ctx, map, title, hint) {
   const error = h('div', {'aria-live': 'assertive'});
-  const rows = variableRows(ws[map]).map((cells, i) => {
-    const key = Object.values(ws[map] || {}).sort((a, b) => a.key.localeCompare(b.key))[i].key;
+  const rows = variableRows(ws[map], ctx.signal).map((cells, i) => {
+    const key = sortedVariables(ws[map])[i].key;
     return [
       ...cells,
       h(
@@ -111,7 +140,7 @@ export async function renderVariables(body, ws, ctx) {
       ctx,
       'terraform_variables',
       'Terraform variables',
-      'Reach terraform as TF_VAR_name. Secret values are never shown: only whether a secret is referenced.',
+      'Reach terraform as TF_VAR_name. Secret values are never shown: only whether the secret exists.',
     ),
     variableSection(
       ws,

@@ -98,6 +98,14 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       },
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
+    r = await server.api('POST', P, {
+      secret: {
+        identifier: 'old_token',
+        name: 'old token',
+        spec: {type: 'SecretText', value_type: 'Inline', value: SECRET_VALUE},
+      },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
     r = await server.api('POST', W, {
       identifier: 'net-one',
       name: 'net one',
@@ -106,9 +114,13 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       terraform_variables: {
         password: {key: 'password', value: 'db_password', value_type: 'secret'},
         region: {key: 'region', value: 'eu-west', value_type: 'string'},
+        token: {key: 'token', value: 'old_token', value_type: 'secret'},
       },
       environment_variables: {},
     });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    // Deleted after the variable was saved: the console shows it as not set.
+    r = await server.api('DELETE', `${P}/old_token`);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     r = await server.api('POST', W, {
       identifier: 'net-two',
@@ -282,6 +294,8 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await shot('console', {fit: true});
     await page.getByRole('link', {name: 'app', exact: true}).click();
     await page.getByRole('heading', {name: 'Overview'}).waitFor();
+    await page.locator('table[aria-label="Last runs"]').waitFor();
+    await shot('overview', {fullPage: true});
   });
 
   it('shows resources and outputs with sensitive values hidden, state versions and the backend', async () => {
@@ -362,14 +376,30 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
   it('shows secret variables as set, never their values', async () => {
     await go('#/ws/net-one/variables');
     const vars = page.locator('table[aria-label="Terraform variables"]');
-    assert.match(await vars.textContent(), /password\s*secret\s*set from secret db_password/);
+    await eventually(
+      async () => /password\s*secret\s*set secret db_password/.test(await vars.textContent()),
+      'the password secret shown as set',
+    );
+    await eventually(
+      async () => /token\s*secret\s*not set secret old_token/.test(await vars.textContent()),
+      'the deleted token secret shown as not set',
+    );
     assert.match(await vars.textContent(), /region\s*string\s*eu-west/);
+    await shot('variables', {fullPage: true});
     assert.ok(!(await page.content()).includes(SECRET_VALUE), 'a secret value was shown');
 
-    // Adding a variable replaces the workspace (PUT) and keeps everything else.
-    await page.fill('#terraform_variables-key', 'zone');
-    await page.fill('#terraform_variables-value', 'b');
-    await page.locator('form[aria-label="Add to Terraform variables"] button').click();
+    // Adding a variable replaces the workspace (PUT) and keeps everything else, so the server
+    // refuses while a variable refers to a missing secret, and says which.
+    const add = async () => {
+      await page.fill('#terraform_variables-key', 'zone');
+      await page.fill('#terraform_variables-value', 'b');
+      await page.locator('form[aria-label="Add to Terraform variables"] button').click();
+    };
+    await add();
+    await page.getByRole('alert').filter({hasText: 'token'}).waitFor();
+    await page.getByRole('button', {name: 'Remove token'}).click();
+    await page.locator('#flash').filter({hasText: 'Variable token was removed.'}).waitFor();
+    await add();
     await page.locator('#flash').filter({hasText: 'Variable zone was saved.'}).waitFor();
     assert.match(await vars.textContent(), /zone\s*string\s*b/);
     const saved = (await server.api('GET', `${W}/net-one`)).body;
@@ -529,6 +559,14 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
       await page.locator('#list-summary').textContent(),
       '22 workspaces with name containing “bulk”',
     );
+  });
+
+  it('signs out, forgetting the key', async () => {
+    await page.getByRole('button', {name: 'Sign out'}).click();
+    await page.getByRole('heading', {name: 'Sign in to Terrane'}).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await page.goto(`${server.baseUrl}/console/#/ws/net-one`);
+    await page.getByRole('heading', {name: 'Sign in to Terrane'}).waitFor();
   });
 
   it('loaded nothing from outside the server and raised no script or CSP errors', () => {
