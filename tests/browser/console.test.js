@@ -446,6 +446,24 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     assert.equal((await server.api('GET', `${W}/net-two`)).body.status, 'rollback_applied');
   });
 
+  it('edits the configuration, keeping what the form does not show', async () => {
+    await go('#/ws/net-one/configuration');
+    await page.fill('#f-description', 'edge network');
+    await page.fill('#f-version', '1.11');
+    await page.getByRole('button', {name: 'Save changes'}).click();
+    await page.locator('#flash').filter({hasText: 'The configuration was saved.'}).waitFor();
+    const saved = (await server.api('GET', `${W}/net-one`)).body;
+    assert.equal(saved.description, 'edge network');
+    assert.equal(saved.provisioner_version, '1.11');
+    assert.deepEqual(Object.keys(saved.terraform_variables).sort(), ['password', 'region']);
+    assert.deepEqual(saved.tags, {team: 'net', note: MARKUP});
+    // A server refusal is shown on the form.
+    await page.fill('#f-name', '9 not a name');
+    await page.getByRole('button', {name: 'Save changes'}).click();
+    await page.getByRole('alert').filter({hasText: 'name'}).waitFor();
+    assert.equal((await server.api('GET', `${W}/net-one`)).body.name, 'net one');
+  });
+
   it('renders user input as text, never as markup', async () => {
     await go('#/ws/net-one/overview');
     const tags = page.locator('dl.facts dd').filter({hasText: 'team:net'});
