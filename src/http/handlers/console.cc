@@ -54,8 +54,7 @@ bool EtagMatches(const Request& req, std::string_view etag) {
 absl::StatusOr<Response> ServeAsset(const Request& req, std::string_view path) {
   const ConsoleAsset* asset = FindAsset(path);
   if (asset == nullptr) {
-    return absl::NotFoundError(
-        Cat("the console has no file '", path, "'; open /console/ instead"));
+    return absl::NotFoundError(Cat("the console has no file '", path, "'; open /console/ instead"));
   }
   Response res{.content_type = std::string(asset->content_type)};
   AddSecurityHeaders(res);
@@ -78,9 +77,8 @@ void RegisterConsoleRoutes(Router& router) {
     res.body = "the console is at /console/\n";
     return res;
   });
-  router.Add("GET", "/console", [](Request& req, const PathParams&) {
-    return ServeAsset(req, "index.html");
-  });
+  router.Add("GET", "/console",
+             [](Request& req, const PathParams&) { return ServeAsset(req, "index.html"); });
   router.Add("GET", "/console/{file}", [](Request& req, const PathParams& params) {
     return ServeAsset(req, params.at("file"));
   });
