@@ -49,7 +49,14 @@ function showFlash() {
 function parseHash() {
   const raw = location.hash.replace(/^#/, '') || '/workspaces';
   const [path, qs] = raw.split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const decode = (part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a malformed escape: shown as typed, the API answers 404
+    }
+  };
+  const parts = path.split('/').filter(Boolean).map(decode);
   return {parts, query: new URLSearchParams(qs || '')};
 }
 
@@ -103,7 +110,9 @@ function renderSignIn(container, message) {
       });
       saveSession(candidate);
       renderHeader();
-      navigate('#/workspaces');
+      // Back to the page asked for before signing in (a shared link), else the list.
+      const wanted = location.hash && !location.hash.startsWith('#/signin');
+      navigate(wanted ? location.hash : '#/workspaces');
     } catch (err) {
       error.append(
         errorBox(err.status === 401 ? 'That API key is not valid for this account.' : err),
@@ -153,6 +162,11 @@ async function route(message) {
 document.getElementById('sign-out').addEventListener('click', () => {
   signOut();
   navigate('#/signin');
+});
+// The skip link moves focus without touching the hash, which is the router's.
+document.querySelector('.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
 });
 window.addEventListener('terrane:signed-out', (e) => route(e.detail));
 window.addEventListener('hashchange', () => route());

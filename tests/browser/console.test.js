@@ -583,8 +583,18 @@ describe('web console', {timeout: 15 * 60 * 1000}, () => {
     await page.getByRole('button', {name: 'Sign out'}).click();
     await page.getByRole('heading', {name: 'Sign in to Terrane'}).waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
-    await page.goto(`${server.baseUrl}/console/#/ws/net-one`);
+    // A link into the console asks for the key first, then opens what it links to.
+    await page.goto(`${server.baseUrl}/console/#/ws/net-one/variables`);
     await page.getByRole('heading', {name: 'Sign in to Terrane'}).waitFor();
+    await page.fill('#api-key', server.key);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', {name: 'Terraform variables'}).waitFor();
+    assert.match(await page.locator('main h1').textContent(), /net one/);
+    // The skip link focuses the content and leaves the page where it is.
+    await page.getByRole('link', {name: 'Skip to content'}).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+    assert.match(page.url(), /#\/ws\/net-one\/variables$/);
   });
 
   it('loaded nothing from outside the server and raised no script or CSP errors', () => {
