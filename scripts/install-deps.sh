@@ -10,7 +10,13 @@ packages=(
   libabsl-dev libsqlite3-dev libssl-dev libpq-dev libcli11-dev libspdlog-dev libfmt-dev
   libyaml-cpp-dev
   libgtest-dev python3 curl wrk
+  chromium
 )
+# The console's browser tests run on Node.js 18 or newer with npm: Debian's, unless a `node`
+# is already installed (it is kept, not replaced by Debian's older one).
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

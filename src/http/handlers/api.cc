@@ -8,6 +8,7 @@ void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
   router.Add("GET", "/healthz", [](Request&, const PathParams&) -> absl::StatusOr<Response> {
     return Response{.body = R"({"status":"ok"})"};
   });
+  handlers::RegisterConsoleRoutes(router);
   handlers::RegisterTenancyRoutes(router, deps);
   handlers::RegisterSecretRoutes(router, deps);
   // Harness serves the same API under /iacm/api and, through its gateway, /gateway/iacm/api:

@@ -12,5 +12,7 @@ void RegisterWorkspaceRoutes(Router& router, const ApiDeps& deps, std::string_vi
 void RegisterStateBackendRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateVersionRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterRunRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
+// The web console's files (console.cc); no authentication, no data.
+void RegisterConsoleRoutes(Router& router);
 
 }  // namespace terrane::http::handlers
