@@ -28,6 +28,7 @@ struct ApiDeps {
   runner::JobRunner* runner = nullptr;
 };
 
+// Also gives the router the audit trail that records every change.
 void RegisterApiRoutes(Router& router, const ApiDeps& deps);
 
 }  // namespace terrane::http

@@ -12,5 +12,6 @@ void RegisterWorkspaceRoutes(Router& router, const ApiDeps& deps, std::string_vi
 void RegisterStateBackendRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateVersionRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterRunRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
+void RegisterAuditRoutes(Router& router, const ApiDeps& deps);
 
 }  // namespace terrane::http::handlers
