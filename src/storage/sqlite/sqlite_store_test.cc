@@ -77,8 +77,8 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchemaVersion) {
 // keeps its data.
 TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   ASSERT_TRUE(SqliteStore::Open(path_).ok());
-  RawExec("DROP TABLE audit_log; DROP TABLE run_artifacts; DROP TABLE run_logs; DROP TABLE runs; "
-          "DROP TABLE secrets; PRAGMA user_version = 1;");
+  RawExec("DROP TABLE audit_log; DROP TABLE run_artifacts; DROP TABLE run_logs; "
+          "DROP TABLE runs; DROP TABLE secrets; PRAGMA user_version = 1;");
   RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
