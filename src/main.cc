@@ -79,6 +79,17 @@ int main(int argc, char** argv) {
   create_account->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
   create_account->footer("Example: terrane admin create-account acme --data-dir ./data");
 
+  CLI::App* prune_audit =
+      admin->add_subcommand("prune-audit", "Delete audit records older than a time");
+  std::string audit_before;
+  prune_audit
+      ->add_option("--before", audit_before,
+                   "Records older than this go: an age (90d, 12h), a date (2026-01-02), RFC 3339 "
+                   "or unix ms")
+      ->required();
+  prune_audit->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
+  prune_audit->footer("Example: terrane admin prune-audit --before 365d --data-dir ./data");
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
   version->footer("Example: terrane version");
   terrane::cli::ClientCommands client(app);
@@ -96,6 +107,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return terrane::server::RunServe(serve);
   if (*create_key) return terrane::server::AdminCreateApiKey(data_dir, account, key_name);
   if (*create_account) return terrane::server::AdminCreateAccount(data_dir, new_account);
+  if (*prune_audit) return terrane::server::AdminPruneAudit(data_dir, audit_before);
   if (*version) {
     std::cout << "terrane " << TERRANE_VERSION << std::endl;
     return 0;

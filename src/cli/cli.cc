@@ -90,6 +90,7 @@ ClientCommands::ClientCommands(CLI::App& app)
   internal::AddWorkspaceCommands(*registry_, workspace);
   internal::AddStateCommands(*registry_, workspace);
   internal::AddRunCommands(*registry_, workspace);
+  internal::AddAuditCommands(*registry_);
 }
 
 ClientCommands::~ClientCommands() = default;

@@ -9,7 +9,27 @@
 #include <utility>
 #include <vector>
 
+#include "boost/json/object.hpp"
+
 namespace terrane::http {
+
+// What the handlers learn about a request for the audit trail (the Router's AuditSink reads it
+// after the handler ran). Never a state body, a secret value or a key.
+struct AuditFacts {
+  // Set by authentication: the account the request addressed (the caller's own once
+  // authenticated), and the id and display name of a verified key (a key of another account
+  // included); actor fields stay empty while no valid key was presented.
+  std::string account;
+  std::string actor_id;
+  std::string actor;
+  // Replaces the route's action when the handler knows better (an UNLOCK with an empty body
+  // is a force-unlock).
+  std::string action;
+  // Small safe facts: what the path does not name ("workspace", "org", "project" or "run"
+  // given in a body or created; they fill the record's columns) and results such as a state
+  // serial or a lock id.
+  boost::json::object details;
+};
 
 struct Request {
   std::string method;  // as sent: "GET", "POST", "LOCK", "UNLOCK", ...
@@ -23,6 +43,7 @@ struct Request {
   std::string body;        // the whole body, chunked encoding already removed
   std::string request_id;  // short opaque id, also in the server log and error bodies
   std::string remote;      // peer address
+  AuditFacts audit;        // filled in by handlers, read by the audit trail
 
   // First header named `name` (give it lower-case).
   std::optional<std::string_view> Header(std::string_view name) const;

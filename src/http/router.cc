@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "boost/json/parse.hpp"
 #include "http/errors.h"
 
 namespace terrane::http {
@@ -37,11 +38,23 @@ std::string PathOf(std::string_view target) {
   return std::string(target.substr(0, target.find('?')));
 }
 
+// The `message` of a goa error body; "" for any other body.
+std::string GoaMessage(const Response& res) {
+  if (res.content_type.rfind("application/vnd.goa.error", 0) != 0) return std::string();
+  boost::json::error_code ec;
+  boost::json::value body = boost::json::parse(res.body, ec);
+  const boost::json::value* message =
+      !ec && body.is_object() ? body.get_object().if_contains("message") : nullptr;
+  return message != nullptr && message->is_string() ? std::string(message->get_string())
+                                                    : std::string();
+}
+
 }  // namespace
 
 void Router::Add(std::string method, std::string_view pattern, Handler handler,
                  RouteOptions options) {
   Route route{.method = std::move(method),
+              .text = std::string(pattern),
               .pattern = {},
               .handler = std::move(handler),
               .options = options};
@@ -108,10 +121,42 @@ Response Router::Dispatch(Request& req) const {
     return res;
   }
   absl::StatusOr<Response> result = route->handler(req, params);
-  if (!result.ok()) {
-    return RenderError(result.status(), req.request_id, route->options.lock_info_errors);
+  Response res =
+      result.ok() ? *std::move(result)
+                  : RenderError(result.status(), req.request_id, route->options.lock_info_errors);
+  if (audit_ != nullptr && !route->options.audit_action.empty()) {
+    Audit(req, params, *route, result.status(), res);
   }
-  return *std::move(result);
+  return res;
+}
+
+void Router::Audit(const Request& req, const PathParams& params, const Route& route,
+                   const absl::Status& error, const Response& res) const {
+  std::string message;
+  if (res.status >= 400) {
+    // A lock conflict's body is the holder's LockInfo: its message is the Status'. Server
+    // errors keep to what the client saw.
+    message = !error.ok() && res.status < 500 ? std::string(error.message()) : GoaMessage(res);
+  }
+  std::string_view action =
+      req.audit.action.empty() ? route.options.audit_action : std::string_view(req.audit.action);
+  audit_->Record(AuditedRequest{.request = req,
+                                .params = params,
+                                .action = action,
+                                .http_status = res.status,
+                                .error_message = message});
+}
+
+void Router::SetAuditSink(std::unique_ptr<AuditSink> sink) { audit_ = std::move(sink); }
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) {
+    out.push_back(
+        RouteInfo{.method = route.method, .pattern = route.text, .options = route.options});
+  }
+  return out;
 }
 
 }  // namespace terrane::http

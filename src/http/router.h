@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,35 @@ struct RouteOptions {
   size_t body_limit = 1 << 20;
   // Errors carrying a LockInfo payload render it as the 423 body (terraform-backend routes).
   bool lock_info_errors = false;
+  // The audit trail's name for what the route changes ("workspace.delete", "state.write"):
+  // every route of a method other than GET has one, GET routes (reads) none. A string literal.
+  std::string_view audit_action;
+};
+
+// A request to a route with an audit action, as its handler left it, with the outcome.
+struct AuditedRequest {
+  const Request& request;
+  const PathParams& params;
+  std::string_view action;  // the route's, or the handler's refinement (AuditFacts::action)
+  int http_status;
+  // What the client was told went wrong ("" on success); internal details stay hidden as in
+  // the response.
+  std::string_view error_message;
+};
+
+// Receives every audited request after its handler ran (http/handlers/audit.h stores them).
+// Called concurrently from the server's threads; must not throw.
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual void Record(const AuditedRequest& request) = 0;
+};
+
+// A registered route, for checks over all of them (every change is audited).
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  RouteOptions options;
 };
 
 class Router {
@@ -37,9 +67,18 @@ class Router {
   // as goa error bodies; a handler error is rendered by RenderError. Never throws.
   Response Dispatch(Request& req) const;
 
+  // From now on every request to a route with an audit action is reported to `sink` once its
+  // response is ready, whatever the outcome. Set before serving; without a sink (the default)
+  // nothing is reported.
+  void SetAuditSink(std::unique_ptr<AuditSink> sink);
+
+  // Every route in the order added.
+  std::vector<RouteInfo> Routes() const;
+
  private:
   struct Route {
     std::string method;
+    std::string text;                  // the pattern as registered
     std::vector<std::string> pattern;  // "{x}" entries capture
     Handler handler;
     RouteOptions options;
@@ -47,7 +86,11 @@ class Router {
   const Route* Match(std::string_view method, const std::vector<std::string>& segments,
                      PathParams* params, bool* path_known) const;
 
+  void Audit(const Request& req, const PathParams& params, const Route& route,
+             const absl::Status& error, const Response& res) const;
+
   std::vector<Route> routes_;
+  std::unique_ptr<AuditSink> audit_;
 };
 
 }  // namespace terrane::http

@@ -3,8 +3,10 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
+#include "http/errors.h"
 #include "model/lock.h"
 
 namespace terrane::http {
@@ -177,6 +179,132 @@ TEST_F(RouterTest, HandlerCanReadAndConsumeTheRequest) {
   Response res = router_.Dispatch(req);
   EXPECT_EQ(res.status, 201);
   EXPECT_EQ(res.body.size(), 1000u);
+}
+
+// Keeps what the router reports, as the audit trail would store it.
+struct Reported {
+  std::string action;
+  std::string path;
+  int status = 0;
+  std::string message;
+  std::string actor;
+  std::string param;
+};
+
+class RecordingSink final : public AuditSink {
+ public:
+  explicit RecordingSink(std::vector<Reported>* out) : out_(out) {}
+  // AuditSink
+  void Record(const AuditedRequest& r) override {
+    auto it = r.params.find("org");
+    out_->push_back({.action = std::string(r.action),
+                     .path = r.request.target,
+                     .status = r.http_status,
+                     .message = std::string(r.error_message),
+                     .actor = r.request.audit.actor,
+                     .param = it == r.params.end() ? "" : it->second});
+  }
+
+ private:
+  std::vector<Reported>* out_;
+};
+
+class AuditedRouterTest : public RouterTest {
+ protected:
+  AuditedRouterTest() {
+    router_.SetAuditSink(std::make_unique<RecordingSink>(&reported_));
+    router_.Add("PUT", "/v1/orgs/{org}", Authenticated(absl::OkStatus()),
+                {.audit_action = "org.update"});
+    router_.Add("POST", "/v1/orgs/{org}/refuse",
+                Authenticated(absl::FailedPreconditionError("org 'o' is busy: try later")),
+                {.audit_action = "org.refuse"});
+    router_.Add("POST", "/v1/orgs/{org}/explode",
+                Authenticated(absl::InternalError("sqlite: disk I/O error at page 7")),
+                {.audit_action = "org.explode"});
+    router_.Add("POST", "/v1/orgs/{org}/refine",
+                [](Request& req, const PathParams&) -> absl::StatusOr<Response> {
+                  req.audit.action = "org.refined";
+                  return GoaError(405, "method_not_allowed", "not through here", req.request_id);
+                },
+                {.audit_action = "org.refine"});
+    router_.Add("POST", "/v1/orgs/{org}/locked",
+                [](Request&, const PathParams&) -> absl::StatusOr<Response> {
+                  absl::Status status = absl::AbortedError("locked by api_key:ci");
+                  status.SetPayload(std::string(model::kLockInfoPayload),
+                                    absl::Cord(R"({"ID":"abc"})"));
+                  return status;
+                },
+                {.lock_info_errors = true, .audit_action = "org.lock"});
+  }
+
+  // A handler that names its caller, as authentication does, then answers `status`.
+  static Handler Authenticated(absl::Status status) {
+    return [status](Request& req, const PathParams&) -> absl::StatusOr<Response> {
+      req.audit.actor = "api_key:ci";
+      if (!status.ok()) return status;
+      return Response{.status = 204, .content_type = "", .headers = {}, .body = ""};
+    };
+  }
+
+  std::vector<Reported> reported_;
+};
+
+TEST_F(AuditedRouterTest, ReportsAuditedRoutesWithTheirOutcome) {
+  EXPECT_EQ(Run("PUT", "/v1/orgs/acme?x=1").status, 204);
+  EXPECT_EQ(Run("POST", "/v1/orgs/acme/refuse").status, 409);
+  ASSERT_EQ(reported_.size(), 2u);
+  EXPECT_EQ(reported_[0].action, "org.update");
+  EXPECT_EQ(reported_[0].status, 204);
+  EXPECT_EQ(reported_[0].message, "");
+  EXPECT_EQ(reported_[0].actor, "api_key:ci");
+  EXPECT_EQ(reported_[0].param, "acme");
+  EXPECT_EQ(reported_[1].action, "org.refuse");
+  EXPECT_EQ(reported_[1].status, 409);
+  EXPECT_EQ(reported_[1].message, "org 'o' is busy: try later");
+}
+
+TEST_F(AuditedRouterTest, ServerErrorsReportWhatTheClientSawOnly) {
+  EXPECT_EQ(Run("POST", "/v1/orgs/acme/explode").status, 500);
+  ASSERT_EQ(reported_.size(), 1u);
+  EXPECT_EQ(reported_[0].status, 500);
+  EXPECT_EQ(reported_[0].message, "internal error; see the server log for request req1");
+}
+
+TEST_F(AuditedRouterTest, HandlersRefineTheActionAndGoaAnswersKeepTheirMessage) {
+  EXPECT_EQ(Run("POST", "/v1/orgs/acme/refine").status, 405);
+  ASSERT_EQ(reported_.size(), 1u);
+  EXPECT_EQ(reported_[0].action, "org.refined");
+  EXPECT_EQ(reported_[0].message, "not through here");
+}
+
+TEST_F(AuditedRouterTest, LockConflictsReportTheStatusMessageNotTheLockInfo) {
+  Response res = Run("POST", "/v1/orgs/acme/locked");
+  EXPECT_EQ(res.body, R"({"ID":"abc"})");
+  ASSERT_EQ(reported_.size(), 1u);
+  EXPECT_EQ(reported_[0].status, 423);
+  EXPECT_EQ(reported_[0].message, "locked by api_key:ci");
+}
+
+TEST_F(AuditedRouterTest, RoutesWithoutAnActionAndUnroutedRequestsAreNotReported) {
+  EXPECT_EQ(Run("GET", "/v1/orgs").status, 200);
+  EXPECT_EQ(Run("HEAD", "/v1/orgs/acme").status, 200);
+  EXPECT_EQ(Run("POST", "/v1/orgs").status, 200);  // registered without an action
+  EXPECT_EQ(Run("POST", "/nowhere").status, 404);
+  EXPECT_EQ(Run("PATCH", "/v1/orgs/acme").status, 405);
+  EXPECT_TRUE(reported_.empty());
+}
+
+TEST_F(AuditedRouterTest, RoutesListsEveryRouteWithItsOptions) {
+  std::vector<RouteInfo> routes = router_.Routes();
+  ASSERT_EQ(routes.size(), 12u);
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].pattern, "/v1/orgs");
+  EXPECT_EQ(routes[0].options.audit_action, "");
+  EXPECT_EQ(routes[7].method, "PUT");
+  EXPECT_EQ(routes[7].pattern, "/v1/orgs/{org}");
+  EXPECT_EQ(routes[7].options.audit_action, "org.update");
+  EXPECT_EQ(routes[11].options.audit_action, "org.lock");
+  EXPECT_TRUE(routes[11].options.lock_info_errors);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/clock.h"
+#include "model/audit.h"
 #include "model/tenancy.h"
 #include "server/data_dir.h"
 #include "service/auth.h"
@@ -43,6 +44,27 @@ int AdminCreateAccount(const std::string& data_dir, const std::string& account) 
     return 1;
   }
   std::cout << "created account '" << account << "'" << std::endl;
+  return 0;
+}
+
+int AdminPruneAudit(const std::string& data_dir, const std::string& before) {
+  SystemClock clock;
+  absl::StatusOr<int64_t> cutoff = model::ParseAuditTime(before, clock.NowMillis(), "--before");
+  if (!cutoff.ok()) {
+    std::cerr << "terrane: " << cutoff.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenDataDir(data_dir);
+  if (!store.ok()) {
+    std::cerr << "terrane: " << store.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<int64_t> pruned = (*store)->PruneAuditRecords(*cutoff);
+  if (!pruned.ok()) {
+    std::cerr << "terrane: cannot prune the audit trail: " << pruned.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "pruned " << *pruned << " audit records older than unix ms " << *cutoff << std::endl;
   return 0;
 }
 

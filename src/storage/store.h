@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "model/audit.h"
 #include "model/lock.h"
 #include "model/run.h"
 #include "model/secret.h"
@@ -238,6 +239,21 @@ class Store {
   // NotFound when the run has no such artifact.
   virtual absl::StatusOr<std::string> GetRunArtifact(std::string_view run_id,
                                                      std::string_view kind) = 0;
+
+  // ---- audit trail ----
+  // Records are tied to nothing else: they outlive the workspaces, projects, orgs, keys and runs
+  // they name. A record never holds a state body, a secret value or a key (callers' duty).
+
+  // Appends `record` (its id ignored) and returns the id given to it; ids increase. One insert,
+  // no read. The message is cut to model::kMaxAuditMessageBytes.
+  virtual absl::StatusOr<int64_t> AppendAuditRecord(const model::AuditRecord& record) = 0;
+  // The records of q.account matching every filter of `q`, newest first, page q.page of
+  // q.limit (both >= 1); `*total` receives the number of matches of every page.
+  virtual absl::StatusOr<std::vector<model::AuditRecord>> ListAuditRecords(
+      const model::AuditQuery& q, int64_t* total) = 0;
+  // Deletes the records of every account older than `before` (time < before, unix ms);
+  // returns how many went. The retention policy's one operation.
+  virtual absl::StatusOr<int64_t> PruneAuditRecords(int64_t before) = 0;
 };
 
 }  // namespace terrane::storage

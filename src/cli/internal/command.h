@@ -69,6 +69,7 @@ void AddTenancyCommands(Registry& r);
 void AddWorkspaceCommands(Registry& r, CLI::App* workspace);
 void AddStateCommands(Registry& r, CLI::App* workspace);
 void AddRunCommands(Registry& r, CLI::App* workspace);
+void AddAuditCommands(Registry& r);
 
 // Small JSON accessors for server answers ("" / 0 when missing or of another type).
 std::string Str(const boost::json::value& v, std::string_view key);

@@ -1,5 +1,8 @@
 #include "http/handlers/api.h"
 
+#include <memory>
+
+#include "http/handlers/audit.h"
 #include "http/handlers/routes.h"
 
 namespace terrane::http {
@@ -11,6 +14,7 @@ void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
   handlers::RegisterConsoleRoutes(router);
   handlers::RegisterTenancyRoutes(router, deps);
   handlers::RegisterSecretRoutes(router, deps);
+  handlers::RegisterAuditRoutes(router, deps);
   // Harness serves the same API under /iacm/api and, through its gateway, /gateway/iacm/api:
   // both are routes here, never redirects.
   for (std::string_view prefix : {"/iacm/api", "/gateway/iacm/api"}) {
@@ -19,6 +23,8 @@ void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
     handlers::RegisterStateVersionRoutes(router, deps, prefix);
     handlers::RegisterRunRoutes(router, deps, prefix);
   }
+  // Every route registered with an audit action is recorded (http/handlers/audit.h).
+  router.SetAuditSink(std::make_unique<handlers::AuditTrail>(deps.store, deps.clock));
 }
 
 }  // namespace terrane::http

@@ -31,6 +31,7 @@ struct ApiDeps {
   AnswerCache* answers = nullptr;
 };
 
+// Also gives the router the audit trail that records every change.
 void RegisterApiRoutes(Router& router, const ApiDeps& deps);
 
 }  // namespace terrane::http

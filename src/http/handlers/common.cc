@@ -27,21 +27,37 @@ std::optional<std::string> BasicPassword(std::string_view header) {
   return decoded->substr(colon + 1);
 }
 
+// Verifies `key` for `account` and names the key's holder in `req.audit`, also when the key
+// belongs to another account.
+absl::StatusOr<service::Principal> VerifyAndNote(Request& req, const service::Authenticator& auth,
+                                                 std::string_view key, std::string_view account) {
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, auth.Verify(key));
+  req.audit.actor_id = who.key_id;
+  req.audit.actor = who.display_name;
+  if (account.empty()) {
+    req.audit.account = who.account;
+  } else if (who.account != account) {
+    return auth.VerifyForAccount(key, account);  // its one "another account" refusal
+  }
+  return who;
+}
+
 }  // namespace
 
-absl::StatusOr<service::Principal> AuthenticateRest(const Request& req,
+absl::StatusOr<service::Principal> AuthenticateRest(Request& req,
                                                     const service::Authenticator& auth) {
+  std::optional<std::string_view> account = req.Header("harness-account");
+  req.audit.account = std::string(account.value_or(""));
   std::optional<std::string_view> key = req.Header("x-api-key");
   if (!key.has_value() || key->empty()) {
     return auth.Verify("");  // the one "missing API key" message
   }
-  std::optional<std::string_view> account = req.Header("harness-account");
   if (!account.has_value() || account->empty()) {
     return absl::InvalidArgumentError(
         "the Harness-Account header is required: set it to your account identifier (the first "
         "start of the server creates account 'default')");
   }
-  TERRANE_ASSIGN_OR_RETURN(service::Principal who, auth.VerifyForAccount(*key, *account));
+  TERRANE_ASSIGN_OR_RETURN(service::Principal who, VerifyAndNote(req, auth, *key, *account));
   if (who.only_workspace.has_value()) {
     return absl::PermissionDeniedError(
         "a run credential only reaches the state backend of its own workspace: use an API key");
@@ -49,8 +65,11 @@ absl::StatusOr<service::Principal> AuthenticateRest(const Request& req,
   return who;
 }
 
-absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,
+absl::StatusOr<service::Principal> AuthenticateBackend(Request& req,
                                                        const service::Authenticator& auth) {
+  std::optional<std::string_view> account = req.Query("accountIdentifier");
+  if (!account.has_value()) account = req.Header("harness-account");
+  req.audit.account = std::string(account.value_or(""));
   std::string key;
   if (std::optional<std::string_view> authz = req.Header("authorization")) {
     std::optional<std::string> password = BasicPassword(*authz);
@@ -62,10 +81,7 @@ absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,
   } else if (std::optional<std::string_view> header = req.Header("x-api-key")) {
     key = std::string(*header);
   }
-  std::optional<std::string_view> account = req.Query("accountIdentifier");
-  if (!account.has_value()) account = req.Header("harness-account");
-  if (!account.has_value() || account->empty()) return auth.Verify(key);
-  return auth.VerifyForAccount(key, *account);
+  return VerifyAndNote(req, auth, key, account.value_or(""));
 }
 
 model::WorkspaceKey WorkspaceKeyFrom(std::string_view account, const PathParams& params) {

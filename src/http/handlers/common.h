@@ -16,13 +16,15 @@
 namespace terrane::http::handlers {
 
 // REST authentication: `x-api-key` for the account in `Harness-Account`.
-// InvalidArgument without Harness-Account, then the Authenticator's errors.
-absl::StatusOr<service::Principal> AuthenticateRest(const Request& req,
+// InvalidArgument without Harness-Account, then the Authenticator's errors. Leaves the
+// addressed account and, once the key verified, who holds it in `req.audit`, refused or not.
+absl::StatusOr<service::Principal> AuthenticateRest(Request& req,
                                                     const service::Authenticator& auth);
 
 // terraform-backend authentication: Basic auth (password = key, username ignored) or
 // x-api-key; the account is `accountIdentifier`, else Harness-Account, else the key's own.
-absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,
+// Fills `req.audit` as AuthenticateRest does.
+absl::StatusOr<service::Principal> AuthenticateBackend(Request& req,
                                                        const service::Authenticator& auth);
 
 // The workspace addressed by {org}/{project}/{workspace} for `account`.

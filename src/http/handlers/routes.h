@@ -14,5 +14,6 @@ void RegisterStateVersionRoutes(Router& router, const ApiDeps& deps, std::string
 void RegisterRunRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 // The web console's files (console.cc); no authentication, no data.
 void RegisterConsoleRoutes(Router& router);
+void RegisterAuditRoutes(Router& router, const ApiDeps& deps);
 
 }  // namespace terrane::http::handlers

@@ -75,8 +75,10 @@ absl::StatusOr<Response> Create(const ApiDeps& d, Request& req, const PathParams
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
   TERRANE_ASSIGN_OR_RETURN(runner::JobRunner * jobs, Runner(d));
   TERRANE_ASSIGN_OR_RETURN(model::Run run, model::ParseRunCreate(req.body));
+  req.audit.details["operation"] = model::ToString(run.operation);
   TERRANE_ASSIGN_OR_RETURN(model::Run queued,
                            jobs->Enqueue(WorkspaceKeyFrom(who.account, p), std::move(run), who));
+  req.audit.details["run"] = queued.id;
   return JsonResponse(200, model::RunToJson(queued));
 }
 
@@ -190,14 +192,14 @@ void RegisterRunRoutes(Router& r, const ApiDeps& d, std::string_view prefix) {
   std::string runs = project + "/workspaces/{workspace}/runs";
   std::string run = runs + "/{run}";
   auto bind = [&d](auto fn) { return BindDeps(d, fn); };
-  r.Add("POST", runs, bind(Create));
+  r.Add("POST", runs, bind(Create), {.audit_action = "run.start"});
   r.Add("GET", runs, bind(List));
   r.Add("GET", run, bind(Get));
   r.Add("GET", run + "/logs", bind(Logs));
   r.Add("GET", run + "/plan", bind(Plan));
-  r.Add("POST", run + "/approve", bind(Decide<true>));
-  r.Add("POST", run + "/reject", bind(Decide<false>));
-  r.Add("POST", run + "/cancel", bind(Cancel));
+  r.Add("POST", run + "/approve", bind(Decide<true>), {.audit_action = "run.approve"});
+  r.Add("POST", run + "/reject", bind(Decide<false>), {.audit_action = "run.reject"});
+  r.Add("POST", run + "/cancel", bind(Cancel), {.audit_action = "run.cancel"});
   r.Add("GET", project + "/executions", bind(Executions));
 }
 

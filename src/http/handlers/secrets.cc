@@ -29,6 +29,7 @@ absl::StatusOr<Response> Create(const ApiDeps& d, Request& req, const PathParams
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
   TERRANE_ASSIGN_OR_RETURN(model::SecretWrite write,
                            model::ParseSecretCreate(req.body, SecretKeyFrom(who.account, p)));
+  req.audit.details["secret"] = write.secret.key.identifier;  // never the value
   write.secret.created = write.secret.updated = d.clock.NowMillis();
   TERRANE_RETURN_IF_ERROR(service::CreateSecret(d.store, d.master_key, write.secret, *write.value));
   return JsonResponse(201, model::SecretToJson(write.secret));
@@ -77,11 +78,11 @@ void RegisterSecretRoutes(Router& r, const ApiDeps& d) {
   for (const char* base :
        {"/v1/secrets", "/v1/orgs/{org}/secrets", "/v1/orgs/{org}/projects/{project}/secrets"}) {
     const std::string one = std::string(base) + "/{secret}";
-    r.Add("POST", base, bind(Create));
+    r.Add("POST", base, bind(Create), {.audit_action = "secret.create"});
     r.Add("GET", base, bind(List));
     r.Add("GET", one, bind(Get));
-    r.Add("PUT", one, bind(Update));
-    r.Add("DELETE", one, bind(Delete));
+    r.Add("PUT", one, bind(Update), {.audit_action = "secret.update"});
+    r.Add("DELETE", one, bind(Delete), {.audit_action = "secret.delete"});
   }
 }
 

@@ -26,8 +26,8 @@ absl::StatusOr<Response> BackendResult(absl::StatusOr<Response> result, const Re
                   req.request_id);
 }
 
-absl::StatusOr<model::WorkspaceKey> Authorize(const ApiDeps& d, const Request& req,
-                                              const PathParams& p, service::Principal* who) {
+absl::StatusOr<model::WorkspaceKey> Authorize(const ApiDeps& d, Request& req, const PathParams& p,
+                                              service::Principal* who) {
   TERRANE_ASSIGN_OR_RETURN(*who, AuthenticateBackend(req, d.auth));
   model::WorkspaceKey key = WorkspaceKeyFrom(who->account, p);
   const std::optional<model::WorkspaceKey>& only = who->only_workspace;
@@ -53,7 +53,7 @@ absl::StatusOr<Response> ReadState(const ApiDeps& d, const Request& req,
   return resp;
 }
 
-absl::StatusOr<Response> WriteStateBody(const ApiDeps& d, const Request& req,
+absl::StatusOr<Response> WriteStateBody(const ApiDeps& d, Request& req,
                                         const model::WorkspaceKey& key,
                                         const service::Principal& who) {
   std::optional<std::string> lock_id;
@@ -62,6 +62,12 @@ absl::StatusOr<Response> WriteStateBody(const ApiDeps& d, const Request& req,
       .body = req.body, .content_md5 = req.Header("content-md5"), .lock_id = lock_id};
   TERRANE_ASSIGN_OR_RETURN(storage::StateWriteResult result,
                            service::WriteState(d.store, key, upload, who, d.clock.NowMillis()));
+  boost::json::object& facts = req.audit.details;
+  facts["version"] = result.version.id;
+  facts["serial"] = result.version.serial;
+  facts["lineage"] = result.version.lineage;
+  facts["sha256"] = result.version.sha256;
+  facts["created"] = result.created;
   return JsonResponse(200, boost::json::object{{"id", result.version.id},
                                                {"serial", result.version.serial},
                                                {"created", result.created}});
@@ -74,11 +80,14 @@ absl::StatusOr<Response> Handle(const ApiDeps& d, Request& req, const PathParams
   auto run = [&]() -> absl::StatusOr<Response> {
     const std::string& m = req.method;
     if (m == "LOCK" || (lock_route && m == "POST")) {
-      TERRANE_RETURN_IF_ERROR(
-          service::LockState(d.store, key, req.body, who, d.clock.NowMillis()).status());
+      TERRANE_ASSIGN_OR_RETURN(
+          model::Lock lock, service::LockState(d.store, key, req.body, who, d.clock.NowMillis()));
+      req.audit.details["lock_id"] = lock.id;
       return EmptyResponse(200);
     }
     if (m == "UNLOCK" || (lock_route && m == "DELETE")) {
+      // terraform force-unlock sends no body (terraform-http-backend.md §4.6).
+      if (req.body.empty()) req.audit.action = "lock.force_release";
       TERRANE_RETURN_IF_ERROR(service::UnlockState(d.store, key, req.body, who));
       return EmptyResponse(200);
     }
@@ -102,18 +111,25 @@ void RegisterStateBackendRoutes(Router& r, const ApiDeps& d, std::string_view pr
   std::string state = absl::StrCat(AsAbsl(prefix),
                                    "/orgs/{org}/projects/{project}/workspaces/{workspace}/"
                                    "terraform-backend");
-  RouteOptions big{.body_limit = d.max_state_bytes, .lock_info_errors = true};
-  RouteOptions small{.body_limit = 64 << 10, .lock_info_errors = true};
+  // What each method does on the two addresses, for the audit trail.
+  auto options = [&d](std::string_view method, bool lock_route) {
+    bool write = !lock_route && (method == "POST" || method == "PUT");
+    RouteOptions o{.body_limit = write ? d.max_state_bytes : 64 << 10, .lock_info_errors = true};
+    if (method == "LOCK" || (lock_route && method == "POST")) o.audit_action = "lock.acquire";
+    if (method == "UNLOCK" || (lock_route && method == "DELETE")) o.audit_action = "lock.release";
+    if (write) o.audit_action = "state.write";
+    if (!lock_route && method == "DELETE") o.audit_action = "state.delete";  // always refused
+    return o;
+  };
   for (const char* m : {"GET", "POST", "PUT", "LOCK", "UNLOCK", "DELETE"}) {
-    bool write = std::string_view(m) == "POST" || std::string_view(m) == "PUT";
     r.Add(
         m, state, [&d](Request& q, const PathParams& p) { return Handle(d, q, p, false); },
-        write ? big : small);
+        options(m, false));
   }
   for (const char* m : {"POST", "DELETE", "LOCK", "UNLOCK"}) {
     r.Add(
         m, state + "/lock", [&d](Request& q, const PathParams& p) { return Handle(d, q, p, true); },
-        small);
+        options(m, true));
   }
 }
 

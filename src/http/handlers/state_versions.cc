@@ -108,6 +108,8 @@ absl::StatusOr<Response> Rollback(const ApiDeps& d, Request& req, const PathPara
   TERRANE_ASSIGN_OR_RETURN(
       model::StateVersion v,
       d.store.RollbackState(key, p.find("version")->second, who.key_id, d.clock.NowMillis()));
+  req.audit.details["new_version"] = v.id;
+  req.audit.details["serial"] = v.serial;
   return JsonResponse(200, VersionJson(key, v));
 }
 
@@ -121,7 +123,8 @@ void RegisterStateVersionRoutes(Router& r, const ApiDeps& d, std::string_view pr
         [&d](Request& q, const PathParams& p) { return List(d, q, p, false); });
   r.Add("GET", ws + "/state-versions/{version}", bind(Get));
   r.Add("GET", ws + "/state-versions/{version}/download", bind(Download));
-  r.Add("POST", ws + "/state-versions/{version}/rollback", bind(Rollback));
+  r.Add("POST", ws + "/state-versions/{version}/rollback", bind(Rollback),
+        {.audit_action = "state.rollback"});
   r.Add("GET", ws + "/data", [&d](Request& q, const PathParams& p) { return List(d, q, p, true); });
   r.Add("GET", ws + "/data/{version}", bind(Download));
 }

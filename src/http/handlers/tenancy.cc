@@ -15,6 +15,7 @@ std::string Param(const PathParams& p, std::string_view name) { return p.find(na
 absl::StatusOr<Response> CreateOrg(const ApiDeps& d, Request& req) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
   TERRANE_ASSIGN_OR_RETURN(model::Org org, model::ParseOrgCreate(req.body));
+  req.audit.details["org"] = org.identifier;
   org.account = who.account;
   org.created = org.updated = d.clock.NowMillis();
   TERRANE_RETURN_IF_ERROR(d.store.CreateOrg(org));
@@ -48,6 +49,7 @@ absl::StatusOr<Response> CreateProject(const ApiDeps& d, Request& req, const Pat
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
   TERRANE_ASSIGN_OR_RETURN(model::Project project,
                            model::ParseProjectCreate(req.body, Param(p, "org")));
+  req.audit.details["project"] = project.identifier;
   project.account = who.account;
   project.org = Param(p, "org");
   project.created = project.updated = d.clock.NowMillis();
@@ -84,19 +86,23 @@ absl::StatusOr<Response> DeleteProject(const ApiDeps& d, Request& req, const Pat
 }  // namespace
 
 void RegisterTenancyRoutes(Router& r, const ApiDeps& d) {
-  r.Add("POST", "/v1/orgs", [&d](Request& q, const PathParams&) { return CreateOrg(d, q); });
+  r.Add("POST", "/v1/orgs", [&d](Request& q, const PathParams&) { return CreateOrg(d, q); },
+        {.audit_action = "org.create"});
   r.Add("GET", "/v1/orgs", [&d](Request& q, const PathParams&) { return ListOrgs(d, q); });
   r.Add("GET", "/v1/orgs/{org}", [&d](Request& q, const PathParams& p) { return GetOrg(d, q, p); });
   r.Add("DELETE", "/v1/orgs/{org}",
-        [&d](Request& q, const PathParams& p) { return DeleteOrg(d, q, p); });
+        [&d](Request& q, const PathParams& p) { return DeleteOrg(d, q, p); },
+        {.audit_action = "org.delete"});
   r.Add("POST", "/v1/orgs/{org}/projects",
-        [&d](Request& q, const PathParams& p) { return CreateProject(d, q, p); });
+        [&d](Request& q, const PathParams& p) { return CreateProject(d, q, p); },
+        {.audit_action = "project.create"});
   r.Add("GET", "/v1/orgs/{org}/projects",
         [&d](Request& q, const PathParams& p) { return ListProjects(d, q, p); });
   r.Add("GET", "/v1/orgs/{org}/projects/{project}",
         [&d](Request& q, const PathParams& p) { return GetProject(d, q, p); });
   r.Add("DELETE", "/v1/orgs/{org}/projects/{project}",
-        [&d](Request& q, const PathParams& p) { return DeleteProject(d, q, p); });
+        [&d](Request& q, const PathParams& p) { return DeleteProject(d, q, p); },
+        {.audit_action = "project.delete"});
 }
 
 }  // namespace terrane::http::handlers

@@ -94,6 +94,7 @@ absl::StatusOr<Response> Create(const ApiDeps& d, Request& req, const PathParams
   TERRANE_ASSIGN_OR_RETURN(auto parsed, model::ParseWorkspaceCreate(req.body));
   model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
   key.identifier = parsed.first;
+  req.audit.details["workspace"] = key.identifier;
   TERRANE_RETURN_IF_ERROR(service::ValidateSecretReferences(d.store, key, parsed.second));
   TERRANE_RETURN_IF_ERROR(d.store.CreateWorkspace(key, parsed.second, d.clock.NowMillis()));
   return JsonResponse(200, boost::json::object());
@@ -171,6 +172,7 @@ absl::StatusOr<Response> Lock(const ApiDeps& d, Request& req, const PathParams& 
   model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
   TERRANE_ASSIGN_OR_RETURN(model::Lock lock,
                            service::LockManually(d.store, key, reason, who, d.clock.NowMillis()));
+  req.audit.details["lock_id"] = lock.id;
   return JsonResponse(200, model::LockToJson(lock, key.identifier));
 }
 
@@ -228,13 +230,14 @@ void RegisterWorkspaceRoutes(Router& r, const ApiDeps& d, std::string_view prefi
   std::string ws = w + "/{workspace}";
   auto bind = [&d](auto fn) { return BindDeps(d, fn); };
   r.Add("GET", w, bind(List));
-  r.Add("POST", w, bind(Create));
+  r.Add("POST", w, bind(Create), {.audit_action = "workspace.create"});
   r.Add("GET", ws, bind(Get));
-  r.Add("PUT", ws, bind(Update));
-  r.Add("DELETE", ws, bind(Delete));
+  r.Add("PUT", ws, bind(Update), {.audit_action = "workspace.update"});
+  r.Add("DELETE", ws, bind(Delete), {.audit_action = "workspace.delete"});
   r.Add("GET", ws + "/backend-config", bind(BackendConfig));
-  r.Add("POST", ws + "/actions/lock", bind(Lock));
-  r.Add("POST", ws + "/actions/force-unlock", bind(ForceUnlock));
+  r.Add("POST", ws + "/actions/lock", bind(Lock), {.audit_action = "lock.acquire"});
+  r.Add("POST", ws + "/actions/force-unlock", bind(ForceUnlock),
+        {.audit_action = "lock.force_release"});
   r.Add("GET", ws + "/resources", bind(Resources));
 }
 

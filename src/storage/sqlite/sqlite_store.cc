@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/status_macros.h"
+#include "storage/sqlite/internal/audit.h"
 #include "storage/sqlite/internal/change_watch.h"
 #include "storage/sqlite/internal/checkpointer.h"
 #include "storage/sqlite/internal/connection.h"
@@ -319,6 +320,25 @@ absl::StatusOr<std::string> SqliteStore::GetRunArtifact(std::string_view run_id,
                                                         std::string_view kind) {
   return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
     return internal::GetRunArtifact(c, run_id, kind);
+  });
+}
+
+absl::StatusOr<int64_t> SqliteStore::AppendAuditRecord(const model::AuditRecord& record) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::AppendAuditRecord(c, record);
+  });
+}
+
+absl::StatusOr<std::vector<model::AuditRecord>> SqliteStore::ListAuditRecords(
+    const model::AuditQuery& q, int64_t* total) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
+    return internal::ListAuditRecords(c, q, total);
+  });
+}
+
+absl::StatusOr<int64_t> SqliteStore::PruneAuditRecords(int64_t before) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::PruneAuditRecords(c, before);
   });
 }
 

@@ -126,6 +126,12 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::string> GetRunArtifact(std::string_view run_id,
                                              std::string_view kind) override;
 
+  // Store: audit trail
+  absl::StatusOr<int64_t> AppendAuditRecord(const model::AuditRecord& record) override;
+  absl::StatusOr<std::vector<model::AuditRecord>> ListAuditRecords(const model::AuditQuery& q,
+                                                                   int64_t* total) override;
+  absl::StatusOr<int64_t> PruneAuditRecords(int64_t before) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::internal::Checkpointer> checkpointer,
               std::unique_ptr<sqlite::internal::ConnectionPool> pool,

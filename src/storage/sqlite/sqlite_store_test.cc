@@ -77,8 +77,8 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchemaVersion) {
 // keeps its data.
 TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   ASSERT_TRUE(SqliteStore::Open(path_).ok());
-  RawExec("DROP TABLE run_artifacts; DROP TABLE run_logs; DROP TABLE runs; DROP TABLE secrets; "
-          "PRAGMA user_version = 1;");
+  RawExec("DROP TABLE audit_log; DROP TABLE run_artifacts; DROP TABLE run_logs; "
+          "DROP TABLE runs; DROP TABLE secrets; PRAGMA user_version = 1;");
   RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
@@ -86,6 +86,23 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   model::Secret secret{.key = {.account = "acct", .identifier = "tok"}, .name = "tok"};
   ASSERT_TRUE((*store)->CreateSecret(secret, std::string(29, 'c')).ok());
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM secrets WHERE account_id = 'acct'"), 1);
+}
+
+// A database written before the audit trail (schema version 3) gains its table and keeps its
+// data.
+TEST_F(SqliteStoreTest, MigratesAVersionThreeDatabase) {
+  ASSERT_TRUE(SqliteStore::Open(path_).ok());
+  RawExec("DROP TABLE audit_log; PRAGMA user_version = 3;");
+  RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(RawInt("PRAGMA user_version"), sqlite::internal::LatestSchemaVersion());
+  absl::StatusOr<bool> exists = (*store)->AccountExists("acct");
+  ASSERT_TRUE(exists.ok());
+  EXPECT_TRUE(*exists);
+  model::AuditRecord record{.time = 5, .account = "acct", .action = "workspace.create"};
+  ASSERT_TRUE((*store)->AppendAuditRecord(record).ok());
+  EXPECT_EQ(RawInt("SELECT COUNT(*) FROM audit_log WHERE account = 'acct'"), 1);
 }
 
 // Scoped lookups must use the IFNULL expression index; a plain `org_id IS ?` would not.

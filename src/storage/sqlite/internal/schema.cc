@@ -11,7 +11,7 @@ namespace {
 
 // Migration i takes user_version i to i + 1. Never edit a released entry; append a new one.
 // Timestamps are unix milliseconds. Every table below a workspace cascades from it, so deleting
-// a workspace is one DELETE.
+// a workspace is one DELETE (audit_log, which must outlive it, is tied to nothing).
 constexpr const char* kMigrations[] = {
     // 1: accounts, keys, orgs, projects, workspaces, variables, locks, state history.
     R"sql(
@@ -223,6 +223,39 @@ CREATE TABLE run_artifacts (
   bytes   BLOB NOT NULL,
   PRIMARY KEY (run_seq, kind)
 );
+)sql",
+    // 4: the audit trail.
+    R"sql(
+-- Deliberately without foreign keys: records outlive the workspaces, projects, orgs, keys and
+-- runs they name (deleting a workspace stays one DELETE and leaves its history here). seq is
+-- the record id and the "newest first" order. Holds no state body, secret value or key.
+CREATE TABLE audit_log (
+  seq          INTEGER PRIMARY KEY,
+  time         INTEGER NOT NULL,
+  account      TEXT NOT NULL,
+  actor_id     TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  remote       TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  method       TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  org          TEXT NOT NULL,
+  project      TEXT NOT NULL,
+  workspace    TEXT NOT NULL,
+  run          TEXT NOT NULL,
+  http_status  INTEGER NOT NULL,
+  outcome      TEXT NOT NULL,
+  message      TEXT NOT NULL,
+  request_id   TEXT NOT NULL,
+  details_json TEXT NOT NULL
+);
+-- Listing walks one of these newest first; the other filters are checked on the rows walked.
+-- Few on purpose: every change pays for each index on its audit insert.
+CREATE INDEX audit_by_account ON audit_log(account, seq);
+CREATE INDEX audit_by_workspace ON audit_log(account, workspace, seq);
+CREATE INDEX audit_by_action ON audit_log(account, action, seq);
+-- Pruning by age.
+CREATE INDEX audit_by_time ON audit_log(time);
 )sql",
 };
 
