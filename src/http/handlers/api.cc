@@ -1,5 +1,7 @@
 #include "http/handlers/api.h"
 
+#include "common/check.h"
+#include "http/handlers/permissions.h"
 #include "http/handlers/routes.h"
 
 namespace terrane::http {
@@ -10,6 +12,8 @@ void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
   });
   handlers::RegisterTenancyRoutes(router, deps);
   handlers::RegisterSecretRoutes(router, deps);
+  handlers::RegisterAccessRoutes(router, deps);
+  handlers::RegisterApiKeyRoutes(router, deps);
   // Harness serves the same API under /iacm/api and, through its gateway, /gateway/iacm/api:
   // both are routes here, never redirects.
   for (std::string_view prefix : {"/iacm/api", "/gateway/iacm/api"}) {
@@ -18,6 +22,13 @@ void RegisterApiRoutes(Router& router, const ApiDeps& deps) {
     handlers::RegisterStateVersionRoutes(router, deps, prefix);
     handlers::RegisterRunRoutes(router, deps, prefix);
   }
+  // Every route gets the check its entry in the permission table names; a route without an
+  // entry is a programming error caught at start-up (and by the tests), never an open door.
+  router.WrapHandlers([&deps](std::string_view method, std::string_view pattern, Handler inner) {
+    const handlers::RoutePermission* route = handlers::FindRoutePermission(method, pattern);
+    TERRANE_CHECK(route != nullptr);
+    return handlers::GuardRoute(deps, *route, std::move(inner));
+  });
 }
 
 }  // namespace terrane::http
