@@ -51,7 +51,8 @@ absl::Status Confirm(Context& ctx, bool yes, std::string_view what, const std::s
   }
   TERRANE_ASSIGN_OR_RETURN(std::string typed,
                            ctx.terminal.Ask(Cat("Type '", id, "' to ", what, ": ")));
-  if (typed != id) return absl::CancelledError(Cat("nothing done: '", typed, "' is not '", id, "'"));
+  if (typed != id)
+    return absl::CancelledError(Cat("nothing done: '", typed, "' is not '", id, "'"));
   return absl::OkStatus();
 }
 
@@ -97,18 +98,19 @@ std::string KeyStatus(const json::value& key) {
 void AddPrincipalCommands(Registry& r, std::shared_ptr<AccessFlags> f) {
   CLI::App* g = r.Group(&r.app(), "principal", "Users and service accounts that own API keys",
                         "terrane principal list");
-  r.Command(g, "list", "List them", "terrane principal list", [](Context& ctx) -> absl::StatusOr<int> {
-    TERRANE_ASSIGN_OR_RETURN(json::value list, ctx.api.CallJson("GET", "/v1/principals"));
-    if (ctx.json) return Print(ctx, list, "");
-    Table table({"identifier", "name", "type", "created"});
-    for (const json::value& item : Arr(list)) {
-      const json::value& p = Inner(item, "principal");
-      table.AddRow({Str(p, "identifier"), Str(p, "name"), Str(p, "type"),
-                    FormatTime(Int(item, "created"))});
-    }
-    ctx.out << table.Render();
-    return kExitOk;
-  });
+  r.Command(g, "list", "List them", "terrane principal list",
+            [](Context& ctx) -> absl::StatusOr<int> {
+              TERRANE_ASSIGN_OR_RETURN(json::value list, ctx.api.CallJson("GET", "/v1/principals"));
+              if (ctx.json) return Print(ctx, list, "");
+              Table table({"identifier", "name", "type", "created"});
+              for (const json::value& item : Arr(list)) {
+                const json::value& p = Inner(item, "principal");
+                table.AddRow({Str(p, "identifier"), Str(p, "name"), Str(p, "type"),
+                              FormatTime(Int(item, "created"))});
+              }
+              ctx.out << table.Render();
+              return kExitOk;
+            });
   CLI::App* create = r.Command(
       g, "create", "Create one", "terrane principal create ci --type service_account",
       [f](Context& ctx) -> absl::StatusOr<int> {
@@ -157,31 +159,31 @@ void AddKeyCommands(Registry& r, std::shared_ptr<AccessFlags> f) {
   create->add_option("--principal", f->principal, "Principal owning the key")->required();
   create->add_option("--name", f->name, "A name for the key (default: the principal)");
   create->add_option("--expires-in", f->expires_in, "Lifetime: 90d, 12h, 30m or seconds");
-  CLI::App* list = r.Command(
-      g, "list", "List keys (never their secrets)", "terrane key list --principal ci",
-      [f](Context& ctx) -> absl::StatusOr<int> {
-        std::string path = "/v1/api-keys";
-        if (!f->principal.empty()) path += "?principal=" + PathSegment(f->principal);
-        TERRANE_ASSIGN_OR_RETURN(json::value list, ctx.api.CallJson("GET", path));
-        if (ctx.json) return Print(ctx, list, "");
-        Table table({"identifier", "name", "principal", "created", "expires", "status"});
-        for (const json::value& item : Arr(list)) {
-          const json::value& k = Inner(item, "api_key");
-          table.AddRow({Str(k, "identifier"), Str(k, "name"), Str(k, "principal"),
-                        FormatTime(Int(item, "created")),
-                        Int(k, "expires") == 0 ? "never" : FormatTime(Int(k, "expires")),
-                        KeyStatus(k)});
-        }
-        ctx.out << table.Render();
-        return kExitOk;
-      });
-  list->add_option("--principal", f->principal, "Only this principal's keys");
+  CLI::App* list_cmd =
+      r.Command(g, "list", "List keys (never their secrets)", "terrane key list --principal ci",
+                [f](Context& ctx) -> absl::StatusOr<int> {
+                  std::string path = "/v1/api-keys";
+                  if (!f->principal.empty()) path += "?principal=" + PathSegment(f->principal);
+                  TERRANE_ASSIGN_OR_RETURN(json::value list, ctx.api.CallJson("GET", path));
+                  if (ctx.json) return Print(ctx, list, "");
+                  Table table({"identifier", "name", "principal", "created", "expires", "status"});
+                  for (const json::value& item : Arr(list)) {
+                    const json::value& k = Inner(item, "api_key");
+                    table.AddRow({Str(k, "identifier"), Str(k, "name"), Str(k, "principal"),
+                                  FormatTime(Int(item, "created")),
+                                  Int(k, "expires") == 0 ? "never" : FormatTime(Int(k, "expires")),
+                                  KeyStatus(k)});
+                  }
+                  ctx.out << table.Render();
+                  return kExitOk;
+                });
+  list_cmd->add_option("--principal", f->principal, "Only this principal's keys");
   CLI::App* revoke = r.Command(
       g, "revoke", "Revoke a key: it stops working at once", "terrane key revoke 0123456789abcdef",
       [f](Context& ctx) -> absl::StatusOr<int> {
         TERRANE_RETURN_IF_ERROR(Confirm(ctx, f->yes, "revoke key", f->id));
-        TERRANE_ASSIGN_OR_RETURN(
-            json::value gone, ctx.api.CallJson("DELETE", "/v1/api-keys/" + PathSegment(f->id)));
+        TERRANE_ASSIGN_OR_RETURN(json::value gone,
+                                 ctx.api.CallJson("DELETE", "/v1/api-keys/" + PathSegment(f->id)));
         return Print(ctx, gone, Cat("Revoked key ", f->id));
       });
   revoke->add_option("identifier", f->id, "Key identifier (the part after `tk.`)")->required();
@@ -191,7 +193,7 @@ void AddKeyCommands(Registry& r, std::shared_ptr<AccessFlags> f) {
 void AddRoleCommands(Registry& r, std::shared_ptr<AccessFlags> f) {
   CLI::App* g = r.Group(&r.app(), "role", "Built-in (viewer, operator, admin) and custom roles",
                         "terrane role list");
-  CLI::App* list = r.Command(
+  CLI::App* list_cmd = r.Command(
       g, "list", "List roles; --permissions lists the permission names instead",
       "terrane role list", [f](Context& ctx) -> absl::StatusOr<int> {
         if (f->show_permissions) {
@@ -208,19 +210,19 @@ void AddRoleCommands(Registry& r, std::shared_ptr<AccessFlags> f) {
         for (const json::value& item : Arr(list)) {
           const json::value& role = Inner(item, "role");
           std::vector<std::string> names;
-          for (const json::value& p : Arr(role.is_object() ? role.get_object().at("permissions")
-                                                           : json::value())) {
+          for (const json::value& p :
+               Arr(role.is_object() ? role.get_object().at("permissions") : json::value())) {
             if (p.is_string()) names.emplace_back(p.get_string());
           }
-          table.AddRow({Str(role, "identifier"), Str(role, "name"),
-                        Bool(item, "harness_managed") ? "yes" : "no",
-                        names.size() > 4 ? Cat(names.size(), " permissions")
-                                         : absl::StrJoin(names, " ")});
+          table.AddRow(
+              {Str(role, "identifier"), Str(role, "name"),
+               Bool(item, "harness_managed") ? "yes" : "no",
+               names.size() > 4 ? Cat(names.size(), " permissions") : absl::StrJoin(names, " ")});
         }
         ctx.out << table.Render();
         return kExitOk;
       });
-  list->add_flag("--permissions", f->show_permissions, "List the permission names roles grant");
+  list_cmd->add_flag("--permissions", f->show_permissions, "List the permission names roles grant");
   CLI::App* create = r.Command(
       g, "create", "Create a custom role",
       "terrane role create approver --permission iac_workspace_view "
@@ -278,7 +280,7 @@ void AddBindingCommands(Registry& r, std::shared_ptr<AccessFlags> f) {
   create->add_option("--scope", f->scope, "account, org (--org) or project (--org/--project)")
       ->check(CLI::IsMember({"account", "org", "project"}))
       ->capture_default_str();
-  CLI::App* list = r.Command(
+  CLI::App* list_cmd = r.Command(
       g, "list", "List role bindings", "terrane role-binding list --principal ci",
       [f](Context& ctx) -> absl::StatusOr<int> {
         std::string path = "/v1/role-bindings";
@@ -298,13 +300,14 @@ void AddBindingCommands(Registry& r, std::shared_ptr<AccessFlags> f) {
         ctx.out << table.Render();
         return kExitOk;
       });
-  list->add_option("--principal", f->principal, "Only this principal's bindings");
+  list_cmd->add_option("--principal", f->principal, "Only this principal's bindings");
   CLI::App* del = r.Command(
       g, "delete", "Delete a role binding", "terrane role-binding delete rb_0123456789abcdef",
       [f](Context& ctx) -> absl::StatusOr<int> {
         TERRANE_RETURN_IF_ERROR(Confirm(ctx, f->yes, "delete role binding", f->id));
         TERRANE_ASSIGN_OR_RETURN(
-            json::value gone, ctx.api.CallJson("DELETE", "/v1/role-bindings/" + PathSegment(f->id)));
+            json::value gone,
+            ctx.api.CallJson("DELETE", "/v1/role-bindings/" + PathSegment(f->id)));
         return Print(ctx, gone, Cat("Deleted role binding ", f->id));
       });
   del->add_option("identifier", f->id, "Identifier")->required();

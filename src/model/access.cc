@@ -185,8 +185,7 @@ bool ScopeContains(const Scope& outer, const Scope& inner) {
 absl::StatusOr<Principal> ParsePrincipalCreate(std::string_view body) {
   TERRANE_ASSIGN_OR_RETURN(json::object obj, Envelope(body, "principal"));
   Principal out;
-  TERRANE_ASSIGN_OR_RETURN(out.identifier,
-                           Identifier(obj, "identifier", "principal.identifier"));
+  TERRANE_ASSIGN_OR_RETURN(out.identifier, Identifier(obj, "identifier", "principal.identifier"));
   TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
                            internal::OptionalString(obj, "name", "principal.name"));
   out.name = name.value_or(out.identifier);
@@ -194,9 +193,10 @@ absl::StatusOr<Principal> ParsePrincipalCreate(std::string_view body) {
                            internal::RequiredString(obj, "type", "principal.type"));
   std::optional<PrincipalType> parsed = internal::ValueOf(kPrincipalTypes, type);
   if (!parsed.has_value()) {
-    return absl::InvalidArgumentError(Cat("field 'principal.type' must be user or "
-                                          "service_account, got ",
-                                          Quote(type)));
+    return absl::InvalidArgumentError(
+        Cat("field 'principal.type' must be user or "
+            "service_account, got ",
+            Quote(type)));
   }
   out.type = *parsed;
   return out;
@@ -224,8 +224,7 @@ absl::StatusOr<Role> ParseRoleCreate(std::string_view body) {
 absl::StatusOr<RoleBinding> ParseRoleBindingCreate(std::string_view body) {
   TERRANE_ASSIGN_OR_RETURN(json::object obj, Envelope(body, "role_binding"));
   RoleBinding out;
-  TERRANE_ASSIGN_OR_RETURN(out.principal,
-                           Identifier(obj, "principal", "role_binding.principal"));
+  TERRANE_ASSIGN_OR_RETURN(out.principal, Identifier(obj, "principal", "role_binding.principal"));
   TERRANE_ASSIGN_OR_RETURN(out.role, Identifier(obj, "role", "role_binding.role"));
   TERRANE_ASSIGN_OR_RETURN(out.scope.org, OptionalIdentifier(obj, "org", "role_binding.org"));
   TERRANE_ASSIGN_OR_RETURN(out.scope.project,
@@ -280,9 +279,8 @@ json::object RoleToJson(const Role& role) {
 }
 
 json::object RoleBindingToJson(const RoleBinding& binding) {
-  json::object inner{{"identifier", binding.id},
-                     {"principal", binding.principal},
-                     {"role", binding.role}};
+  json::object inner{
+      {"identifier", binding.id}, {"principal", binding.principal}, {"role", binding.role}};
   if (!binding.scope.org.empty()) inner["org"] = binding.scope.org;
   if (!binding.scope.project.empty()) inner["project"] = binding.scope.project;
   return json::object{{"role_binding", std::move(inner)}, {"created", binding.created}};

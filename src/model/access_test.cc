@@ -68,10 +68,9 @@ TEST(ParseRoleCreateTest, PermissionsAndErrors) {
                 .message(),
             "field 'role.permissions' has unknown permission 'nope'; `terrane role list "
             "--permissions` shows the known ones");
-  EXPECT_EQ(ParseRoleCreate(R"({"role": {"identifier": "admin", "permissions": []}})")
-                .status()
-                .message(),
-            "role 'admin' is built in and cannot be redefined; choose another identifier");
+  EXPECT_EQ(
+      ParseRoleCreate(R"({"role": {"identifier": "admin", "permissions": []}})").status().message(),
+      "role 'admin' is built in and cannot be redefined; choose another identifier");
   EXPECT_EQ(ParseRoleCreate(R"({"role": {"identifier": "x"}})").status().message(),
             "field 'role.permissions' is required");
 }
@@ -83,10 +82,9 @@ TEST(ParseRoleBindingCreateTest, ScopeRules) {
   EXPECT_EQ(b->principal, "ci");
   EXPECT_EQ(b->scope.org, "o");
   EXPECT_EQ(b->scope.project, "p");
-  EXPECT_FALSE(
-      ParseRoleBindingCreate(R"({"role_binding": {"principal": "ci", "role": "viewer",
+  EXPECT_FALSE(ParseRoleBindingCreate(R"({"role_binding": {"principal": "ci", "role": "viewer",
                                  "project": "p"}})")
-          .ok());
+                   .ok());
 }
 
 TEST(ParseApiKeyCreateTest, ExpiryMustBeInTheFuture) {
@@ -100,13 +98,17 @@ TEST(ParseApiKeyCreateTest, ExpiryMustBeInTheFuture) {
 }
 
 TEST(ApiKeyToJsonTest, NeverHoldsTheDigest) {
-  ApiKey key{.id = "abc", .account = "a", .name = "ci", .secret_sha256 = "deadbeef",
-             .created = 5, .principal = "p", .expires = 9};
+  ApiKey key{.id = "abc",
+             .account = "a",
+             .name = "ci",
+             .secret_sha256 = "deadbeef",
+             .created = 5,
+             .principal = "p",
+             .expires = 9};
   std::string text = boost::json::serialize(ApiKeyToJson(key));
   EXPECT_EQ(text.find("deadbeef"), std::string::npos);
-  EXPECT_EQ(text,
-            R"({"api_key":{"identifier":"abc","name":"ci","principal":"p","expires":9,)"
-            R"("revoked":0},"created":5})");
+  EXPECT_EQ(text, R"({"api_key":{"identifier":"abc","name":"ci","principal":"p","expires":9,)"
+                  R"("revoked":0},"created":5})");
 }
 
 }  // namespace

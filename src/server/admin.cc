@@ -3,9 +3,9 @@
 #include <iostream>
 
 #include "common/clock.h"
+#include "common/random.h"
 #include "model/tenancy.h"
 #include "server/data_dir.h"
-#include "common/random.h"
 #include "service/access_admin.h"
 
 namespace terrane::server {

@@ -12,12 +12,12 @@ absl::StatusOr<IssuedKey> IssueKeyWithRole(storage::Store& store, const KeyWithR
                                            int64_t now) {
   TERRANE_RETURN_IF_ERROR(model::ValidatePlatformIdentifier(request.principal, "principal"));
   TERRANE_RETURN_IF_ERROR(model::ValidatePlatformIdentifier(request.role, "role"));
-  absl::Status created = store.CreatePrincipal(model::Principal{
-      .account = request.account,
-      .identifier = request.principal,
-      .name = request.principal,
-      .type = model::PrincipalType::kServiceAccount,
-      .created = now});
+  absl::Status created =
+      store.CreatePrincipal(model::Principal{.account = request.account,
+                                             .identifier = request.principal,
+                                             .name = request.principal,
+                                             .type = model::PrincipalType::kServiceAccount,
+                                             .created = now});
   if (!created.ok() && !absl::IsAlreadyExists(created)) return created;
   absl::Status bound = store.CreateRoleBinding(model::RoleBinding{.id = NewRoleBindingId(),
                                                                   .account = request.account,

@@ -46,7 +46,8 @@ Grants ResolveGrants(const std::vector<model::RoleBinding>& bindings,
     for (const model::Role& custom : custom_roles) {
       if (role == nullptr && custom.identifier == binding.role) role = &custom;
     }
-    if (role != nullptr) grants.push_back(Grant{.scope = binding.scope, .permissions = role->permissions});
+    if (role != nullptr)
+      grants.push_back(Grant{.scope = binding.scope, .permissions = role->permissions});
   }
   return grants;
 }
@@ -132,10 +133,10 @@ absl::StatusOr<Authenticator::CachedKey> Authenticator::Lookup(std::string_view 
   // Looked up without holding mu_: no lock across database I/O. An invalidation while the read
   // is in flight bumps generation_, and the possibly older answer is then not cached.
   TERRANE_ASSIGN_OR_RETURN(storage::KeyAccess access, store_.GetKeyAccess(id));
-  CachedKey entry{.key = std::move(access.key),
-                  .grants = std::make_shared<const Grants>(
-                      ResolveGrants(access.bindings, access.custom_roles)),
-                  .expires = now + kCacheTtl};
+  CachedKey entry{
+      .key = std::move(access.key),
+      .grants = std::make_shared<const Grants>(ResolveGrants(access.bindings, access.custom_roles)),
+      .expires = now + kCacheTtl};
   absl::MutexLock lock(&mu_);
   if (generation != generation_) return entry;
   if (cache_.size() >= kMaxCachedKeys) cache_.clear();

@@ -21,8 +21,7 @@ bool Allows(const Principal& who, model::Permission permission, const Resource& 
   return false;
 }
 
-absl::Status Require(const Principal& who, model::Permission permission,
-                     const Resource& resource) {
+absl::Status Require(const Principal& who, model::Permission permission, const Resource& resource) {
   if (Allows(who, permission, resource)) return absl::OkStatus();
   if (who.only_workspace.has_value()) {
     return absl::PermissionDeniedError(

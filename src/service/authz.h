@@ -25,7 +25,6 @@ struct Resource {
 bool Allows(const Principal& who, model::Permission permission, const Resource& resource);
 
 // OK when Allows; otherwise PermissionDenied naming the missing permission and the scope.
-absl::Status Require(const Principal& who, model::Permission permission,
-                     const Resource& resource);
+absl::Status Require(const Principal& who, model::Permission permission, const Resource& resource);
 
 }  // namespace terrane::service

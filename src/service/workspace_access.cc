@@ -46,9 +46,9 @@ absl::Status RequireSecretAccess(const Principal& who, const model::WorkspaceKey
     }
     absl::StatusOr<model::SecretKey> secret = model::ParseSecretReference(variable.value, key);
     if (!secret.ok()) continue;
-    TERRANE_RETURN_IF_ERROR(Require(
-        who, Permission::kSecretAccess,
-        Resource{.scope = {.org = secret->org, .project = secret->project}}));
+    TERRANE_RETURN_IF_ERROR(
+        Require(who, Permission::kSecretAccess,
+                Resource{.scope = {.org = secret->org, .project = secret->project}}));
   }
   return absl::OkStatus();
 }

@@ -39,9 +39,11 @@ TEST(AuthorizeWorkspaceWriteTest, UpdateNeedsThePermissionOfEachKindOfChange) {
   Principal edit_vars = Holding({Permission::kWorkspaceEditVariable});
   Principal edit_only = Holding({Permission::kWorkspaceEdit});
   // Changing a value: editvariable.
-  EXPECT_TRUE(AuthorizeWorkspaceWrite(edit_vars, kKey, &before, Spec({{"a", "9"}, {"b", "2"}})).ok());
-  EXPECT_EQ(Missing(AuthorizeWorkspaceWrite(edit_only, kKey, &before, Spec({{"a", "9"}, {"b", "2"}}))),
-            "iac_workspace_editvariable");
+  EXPECT_TRUE(
+      AuthorizeWorkspaceWrite(edit_vars, kKey, &before, Spec({{"a", "9"}, {"b", "2"}})).ok());
+  EXPECT_EQ(
+      Missing(AuthorizeWorkspaceWrite(edit_only, kKey, &before, Spec({{"a", "9"}, {"b", "2"}}))),
+      "iac_workspace_editvariable");
   // Regression: removing a variable through PUT needs deletevariable, editvariable is not enough.
   EXPECT_EQ(Missing(AuthorizeWorkspaceWrite(edit_vars, kKey, &before, Spec({{"a", "1"}}))),
             "iac_workspace_deletevariable");
@@ -74,7 +76,8 @@ TEST(AuthorizeWorkspaceWriteTest, NewSecretReferencesNeedAccessAtTheSecretsScope
   model::WorkspaceSpec after = Spec({});
   after.terraform_variables["pw"] =
       model::Variable{.key = "pw", .value = "account.db", .value_type = "secret"};
-  Principal project_access = Holding({Permission::kWorkspaceEditVariable, Permission::kSecretAccess});
+  Principal project_access =
+      Holding({Permission::kWorkspaceEditVariable, Permission::kSecretAccess});
   // The grant covers project o/p only; the secret lives at account scope.
   EXPECT_EQ(Missing(AuthorizeWorkspaceWrite(project_access, kKey, &before, after)),
             "core_secret_access");

@@ -11,7 +11,7 @@ using model::Permission;
 
 const std::string kAcct(kAccount);
 
-model::ApiKey Key(std::string_view id, std::string_view principal, int64_t created) {
+model::ApiKey MakeKey(std::string_view id, std::string_view principal, int64_t created) {
   return model::ApiKey{.id = std::string(id),
                        .account = kAcct,
                        .name = Cat("key ", id),
@@ -46,8 +46,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreAccessTest, ::testing::ValuesIn(AllStore
                          [](const auto& param_info) { return param_info.param.name; });
 
 TEST_P(StoreAccessTest, PrincipalsRoundTripAndNameTheirErrors) {
-  ASSERT_OK(store().CreatePrincipal(
-      {.account = kAcct, .identifier = "alice", .name = "Alice", .type = model::PrincipalType::kUser}));
+  ASSERT_OK(store().CreatePrincipal({.account = kAcct,
+                                     .identifier = "alice",
+                                     .name = "Alice",
+                                     .type = model::PrincipalType::kUser}));
   ASSERT_OK_AND_ASSIGN(model::Principal got, store().GetPrincipal(kAcct, "alice"));
   EXPECT_EQ(got.name, "Alice");
   EXPECT_EQ(got.type, model::PrincipalType::kUser);
@@ -63,7 +65,7 @@ TEST_P(StoreAccessTest, PrincipalsRoundTripAndNameTheirErrors) {
 }
 
 TEST_P(StoreAccessTest, DeletingAPrincipalDeletesItsKeysAndBindings) {
-  ASSERT_OK(store().CreateApiKey(Key("k1", "ci", 10)));
+  ASSERT_OK(store().CreateApiKey(MakeKey("k1", "ci", 10)));
   ASSERT_OK(store().CreateRoleBinding(Binding("b1", "ci", "viewer", {})));
   ASSERT_OK(store().DeletePrincipal(kAcct, "ci").status());
   EXPECT_STATUS(store().GetApiKey("k1"), StatusCode::kNotFound, "'k1'");
@@ -73,9 +75,9 @@ TEST_P(StoreAccessTest, DeletingAPrincipalDeletesItsKeysAndBindings) {
 
 TEST_P(StoreAccessTest, KeysListAndRevokeWithinTheirAccountOnly) {
   ASSERT_OK(store().CreatePrincipal({.account = kAcct, .identifier = "other"}));
-  ASSERT_OK(store().CreateApiKey(Key("k1", "ci", 10)));
-  ASSERT_OK(store().CreateApiKey(Key("k2", "other", 20)));
-  EXPECT_STATUS(store().CreateApiKey(Key("k3", "ghost", 30)), StatusCode::kNotFound,
+  ASSERT_OK(store().CreateApiKey(MakeKey("k1", "ci", 10)));
+  ASSERT_OK(store().CreateApiKey(MakeKey("k2", "other", 20)));
+  EXPECT_STATUS(store().CreateApiKey(MakeKey("k3", "ghost", 30)), StatusCode::kNotFound,
                 "principal 'ghost'");
   ASSERT_OK_AND_ASSIGN(std::vector<model::ApiKey> all, store().ListApiKeys(kAcct, ""));
   ASSERT_EQ(all.size(), 2u);
@@ -157,7 +159,7 @@ TEST_P(StoreAccessTest, KeyAccessHoldsBindingsAndTheCustomRolesTheyName) {
   model::PermissionSet set;
   set.set(static_cast<size_t>(Permission::kWorkspaceApprove));
   ASSERT_OK(store().CreateRole({.account = kAcct, .identifier = "approver", .permissions = set}));
-  ASSERT_OK(store().CreateApiKey(Key("k1", "ci", 10)));
+  ASSERT_OK(store().CreateApiKey(MakeKey("k1", "ci", 10)));
   ASSERT_OK(store().CreateRoleBinding(Binding("b1", "ci", "viewer", {}, 1)));
   ASSERT_OK(store().CreateRoleBinding(
       Binding("b2", "ci", "approver", {std::string(kOrg), std::string(kProject)}, 2)));

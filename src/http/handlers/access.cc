@@ -3,13 +3,14 @@
 // `/v1/role-bindings` (a principal holds a role at the account, an org or a project). What each
 // route needs is in permissions.cc. A change that alters what a key may do clears the
 // Authenticator's cache, so it takes effect on this server at once.
+#include "model/access.h"
+
 #include <utility>
 
 #include "boost/json/array.hpp"
 #include "common/status_macros.h"
 #include "http/handlers/common.h"
 #include "http/handlers/routes.h"
-#include "model/access.h"
 #include "service/access_admin.h"
 
 namespace terrane::http::handlers {

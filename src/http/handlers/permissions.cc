@@ -16,11 +16,14 @@ using A = RouteAuth;
 #define TERRANE_ONE TERRANE_WS "/{workspace}"
 #define TERRANE_RUN TERRANE_ONE "/runs/{run}"
 #define TERRANE_STATE TERRANE_ONE "/terraform-backend"
-#define TERRANE_SECRETS(base)                                                   \
-  {"POST", base, A::kRest, P::kSecretEdit}, {"GET", base, A::kRest, P::kSecretView}, \
-      {"GET", base "/{secret}", A::kRest, P::kSecretView},                       \
-      {"PUT", base "/{secret}", A::kRest, P::kSecretEdit},                       \
-      {"DELETE", base "/{secret}", A::kRest, P::kSecretDelete}
+// clang-format off
+#define TERRANE_SECRETS(base)                                \
+  {"POST", base, A::kRest, P::kSecretEdit},                  \
+  {"GET", base, A::kRest, P::kSecretView},                   \
+  {"GET", base "/{secret}", A::kRest, P::kSecretView},       \
+  {"PUT", base "/{secret}", A::kRest, P::kSecretEdit},       \
+  {"DELETE", base "/{secret}", A::kRest, P::kSecretDelete}
+// clang-format on
 
 constexpr RoutePermission kTable[] = {
     {"GET", "/healthz", A::kNone},
@@ -120,18 +123,18 @@ const RoutePermission* FindRoutePermission(std::string_view method, std::string_
 }
 
 service::Resource ResourceFrom(const PathParams& params) {
-  return service::Resource{.scope = {.org = Param(params, "org"),
-                                     .project = Param(params, "project")},
-                           .workspace = Param(params, "workspace")};
+  return service::Resource{
+      .scope = {.org = Param(params, "org"), .project = Param(params, "project")},
+      .workspace = Param(params, "workspace")};
 }
 
 Handler GuardRoute(const ApiDeps& deps, const RoutePermission& route, Handler inner) {
   return [&deps, &route, inner = std::move(inner)](
              Request& req, const PathParams& params) -> absl::StatusOr<Response> {
     if (route.auth == RouteAuth::kNone) return inner(req, params);
-    TERRANE_ASSIGN_OR_RETURN(service::Principal who,
-                             route.auth == RouteAuth::kRest ? AuthenticateRest(req, deps.auth)
-                                                            : AuthenticateBackend(req, deps.auth));
+    TERRANE_ASSIGN_OR_RETURN(service::Principal who, route.auth == RouteAuth::kRest
+                                                         ? AuthenticateRest(req, deps.auth)
+                                                         : AuthenticateBackend(req, deps.auth));
     if (!route.filtered) {
       TERRANE_RETURN_IF_ERROR(service::Require(who, route.permission, ResourceFrom(params)));
     }

@@ -33,8 +33,8 @@ class PermissionMatrixTest : public ::testing::Test {
     clock_ = new SystemClock();
     auth_ = new service::Authenticator(*store_, *clock_);
     master_key_ = new MasterKey(MasterKey::Generate());
-    deps_ = new ApiDeps{.store = *store_, .clock = *clock_, .auth = *auth_,
-                        .master_key = *master_key_};
+    deps_ =
+        new ApiDeps{.store = *store_, .clock = *clock_, .auth = *auth_, .master_key = *master_key_};
     router_ = new Router();
     RegisterApiRoutes(*router_, *deps_);
     for (const char* account : {"default", "acct_b"}) {
@@ -42,20 +42,31 @@ class PermissionMatrixTest : public ::testing::Test {
     }
     for (const auto& [org, project] : {std::pair{"o", "p"}, std::pair{"o2", "p2"}}) {
       ASSERT_TRUE(store_->CreateOrg({.account = "default", .identifier = org, .name = org}).ok());
-      ASSERT_TRUE(store_
-                      ->CreateProject({.account = "default",
-                                       .org = org,
-                                       .identifier = project,
-                                       .name = project})
-                      .ok());
+      ASSERT_TRUE(
+          store_
+              ->CreateProject(
+                  {.account = "default", .org = org, .identifier = project, .name = project})
+              .ok());
     }
     model::PermissionSet approver;
     approver.set(static_cast<size_t>(model::Permission::kWorkspaceView));
     approver.set(static_cast<size_t>(model::Permission::kWorkspaceApprove));
     ASSERT_TRUE(
-        store_->CreateRole({.account = "default", .identifier = "approver", .permissions = approver})
+        store_
+            ->CreateRole({.account = "default", .identifier = "approver", .permissions = approver})
             .ok());
     ASSERT_TRUE(store_->CreatePrincipal({.account = "default", .identifier = "dummy"}).ok());
+    // "w" is what the routes address; "keep" makes deleting the project always refused, so the
+    // project-scoped bindings under test survive the admin's DELETE routes.
+    for (const char* ws : {"w", "keep"}) {
+      ASSERT_TRUE(store_
+                      ->CreateWorkspace({.account = "default",
+                                         .org = "o",
+                                         .project = "p",
+                                         .identifier = ws},
+                                        {.name = ws, .provisioner = "terraform"}, 1)
+                      .ok());
+    }
   }
   static void TearDownTestSuite() {
     delete router_;
@@ -71,32 +82,30 @@ class PermissionMatrixTest : public ::testing::Test {
   // A key whose principal holds `role` at `scope` in `account`.
   static std::string KeyFor(std::string_view account, std::string_view role, model::Scope scope) {
     static int n = 0;
-    absl::StatusOr<service::IssuedKey> key = service::IssueKeyWithRole(
-        *store_,
-        service::KeyWithRole{.account = std::string(account),
-                             .principal = "p" + std::to_string(++n),
-                             .key_name = std::string(role),
-                             .role = std::string(role),
-                             .scope = std::move(scope)},
-        1);
+    absl::StatusOr<service::IssuedKey> key =
+        service::IssueKeyWithRole(*store_,
+                                  service::KeyWithRole{.account = std::string(account),
+                                                       .principal = "p" + std::to_string(++n),
+                                                       .key_name = std::string(role),
+                                                       .role = std::string(role),
+                                                       .scope = std::move(scope)},
+                                  1);
     EXPECT_TRUE(key.ok()) << key.status();
     return key.ok() ? key->secret : "";
   }
 
   // `pattern` with every capture filled in; `missing` names objects that do not exist.
   static std::string Path(std::string_view pattern, bool missing) {
-    return absl::StrReplaceAll(
-        std::string(pattern),
-        {{"{org}", "o"},
-         {"{project}", "p"},
-         {"{workspace}", missing ? "nope" : "w"},
-         {"{run}", "r1"},
-         {"{version}", "v1"},
-         {"{secret}", missing ? "nope" : "s"},
-         {"{role}", missing ? "nope" : "viewer"},
-         {"{principal}", missing ? "nope" : "dummy"},
-         {"{key}", "0000000000000000"},
-         {"{binding}", "nope"}});
+    return absl::StrReplaceAll(std::string(pattern), {{"{org}", "o"},
+                                                      {"{project}", "p"},
+                                                      {"{workspace}", missing ? "nope" : "w"},
+                                                      {"{run}", "r1"},
+                                                      {"{version}", "v1"},
+                                                      {"{secret}", missing ? "nope" : "s"},
+                                                      {"{role}", missing ? "nope" : "viewer"},
+                                                      {"{principal}", missing ? "nope" : "dummy"},
+                                                      {"{key}", "0000000000000000"},
+                                                      {"{binding}", "nope"}});
   }
 
   static Response Call(const RoutePermission& route, const std::string& key, bool missing = false,
@@ -160,8 +169,8 @@ TEST_F(PermissionMatrixTest, EachRoleIsAllowedExactlyWhatItsPermissionsSay) {
                        role.permissions, false});
   }
   const model::Role approver = *store_->GetRole("default", "approver");
-  callers.push_back({"approver@project", KeyFor("default", "approver", {"o", "p"}),
-                     approver.permissions, false});
+  callers.push_back(
+      {"approver@project", KeyFor("default", "approver", {"o", "p"}), approver.permissions, false});
   // Admin of another project: nothing here.
   callers.push_back({"admin@o2/p2", KeyFor("default", "admin", {"o2", "p2"}), {}, false});
 
@@ -182,10 +191,10 @@ TEST_F(PermissionMatrixTest, EachRoleIsAllowedExactlyWhatItsPermissionsSay) {
         ++allowed;
       } else {
         EXPECT_EQ(resp.status, 403);
-        EXPECT_NE(resp.body.find(std::string("permission '") +
-                                 std::string(model::PermissionName(route.permission)) +
-                                 "' is required"),
-                  std::string::npos);
+        EXPECT_NE(
+            resp.body.find(std::string("permission '") +
+                           std::string(model::PermissionName(route.permission)) + "' is required"),
+            std::string::npos);
         // The same answer whether or not the addressed object exists.
         Response missing = Call(route, caller.key, /*missing=*/true);
         EXPECT_EQ(missing.status, 403);

@@ -84,8 +84,7 @@ model::RoleBinding BindingFromRow(const Statement& row) {
                             .created = row.Int(6)};
 }
 
-absl::StatusOr<bool> RoleExists(Connection& conn, std::string_view account,
-                                std::string_view role) {
+absl::StatusOr<bool> RoleExists(Connection& conn, std::string_view account, std::string_view role) {
   if (model::FindBuiltinRole(role) != nullptr) return true;
   absl::StatusOr<model::Role> custom = GetRole(conn, account, role);
   if (absl::IsNotFound(custom.status())) return false;
@@ -217,8 +216,8 @@ absl::Status CreateRoleBinding(Connection& conn, const model::RoleBinding& bindi
                            ResolvePrincipal(conn, binding.account, binding.principal));
   TERRANE_ASSIGN_OR_RETURN(bool role_exists, RoleExists(conn, binding.account, binding.role));
   if (!role_exists) {
-    return absl::NotFoundError(Cat("role '", binding.role, "' not found in account '",
-                                   binding.account, "'"));
+    return absl::NotFoundError(
+        Cat("role '", binding.role, "' not found in account '", binding.account, "'"));
   }
   std::optional<int64_t> org_id;
   std::optional<int64_t> project_id;
@@ -243,8 +242,14 @@ absl::Status CreateRoleBinding(Connection& conn, const model::RoleBinding& bindi
       INSERT INTO role_bindings(id, account_id, principal_id, role, org_id, project_id, created)
       VALUES (?, ?, ?, ?, ?, ?, ?))sql"));
   stmt.Bind(1, binding.id).Bind(2, binding.account).Bind(3, principal_id).Bind(4, binding.role);
-  if (org_id) stmt.Bind(5, *org_id); else stmt.BindNull(5);
-  if (project_id) stmt.Bind(6, *project_id); else stmt.BindNull(6);
+  if (org_id)
+    stmt.Bind(5, *org_id);
+  else
+    stmt.BindNull(5);
+  if (project_id)
+    stmt.Bind(6, *project_id);
+  else
+    stmt.BindNull(6);
   return stmt.Bind(7, binding.created).Run();
 }
 
@@ -252,9 +257,7 @@ absl::StatusOr<std::vector<model::RoleBinding>> ListRoleBindings(Connection& con
                                                                  std::string_view account,
                                                                  std::string_view principal) {
   TERRANE_RETURN_IF_ERROR(CheckAccount(conn, account));
-  TERRANE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(conn, Cat(kBindingSelect, R"sql(
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, Cat(kBindingSelect, R"sql(
           WHERE b.account_id = ? AND (? = '' OR p.identifier = ?) ORDER BY b.created, b.id)sql")));
   stmt.Bind(1, account).Bind(2, principal).Bind(3, principal);
   std::vector<model::RoleBinding> out;

@@ -36,10 +36,11 @@ absl::Status CreateApiKey(Connection& conn, const model::ApiKey& key) {
   TERRANE_RETURN_IF_ERROR(CheckAccount(conn, key.account));
   TERRANE_ASSIGN_OR_RETURN(Statement principal, Statement::Prepare(conn, R"sql(
       SELECT id FROM principals WHERE account_id = ? AND identifier = ?)sql"));
-  TERRANE_ASSIGN_OR_RETURN(bool found, principal.Bind(1, key.account).Bind(2, key.principal).Step());
+  TERRANE_ASSIGN_OR_RETURN(bool found,
+                           principal.Bind(1, key.account).Bind(2, key.principal).Step());
   if (!found) {
-    return absl::NotFoundError(Cat("principal '", key.principal, "' not found in account '",
-                                   key.account, "'"));
+    return absl::NotFoundError(
+        Cat("principal '", key.principal, "' not found in account '", key.account, "'"));
   }
   const int64_t principal_id = principal.Int(0);
   TERRANE_ASSIGN_OR_RETURN(Statement exists,
@@ -72,9 +73,7 @@ absl::StatusOr<model::ApiKey> GetApiKey(Connection& conn, std::string_view id) {
 absl::StatusOr<std::vector<model::ApiKey>> ListApiKeys(Connection& conn, std::string_view account,
                                                        std::string_view principal) {
   TERRANE_RETURN_IF_ERROR(CheckAccount(conn, account));
-  TERRANE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(conn, Cat(kKeySelect, R"sql(
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, Cat(kKeySelect, R"sql(
           WHERE k.account_id = ? AND (? = '' OR p.identifier = ?) ORDER BY k.created, k.id)sql")));
   stmt.Bind(1, account).Bind(2, principal).Bind(3, principal);
   std::vector<model::ApiKey> out;
