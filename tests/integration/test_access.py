@@ -107,7 +107,7 @@ class ProjectViewerTest(AccessTestCase):
         r = self.viewer.state("GET", state_path("seen"))
         self.assertGoaError(r, 403, "forbidden", "iac_workspace_accessstate")
         operator = self.as_key(self.key("operator", org=ORG, project=PROJECT))
-        body = json.dumps(state_doc(1, "lin-op")).encode()
+        body = state_doc(1, "lin-op")
         self.assertStatus(operator.state("POST", state_path("seen"), body), 200)
         self.assertStatus(operator.state("GET", state_path("seen")), 200)
         # The download of a state body is state access too; its metadata is not.

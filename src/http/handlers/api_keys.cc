@@ -6,6 +6,7 @@
 
 #include "boost/json/array.hpp"
 #include "common/status_macros.h"
+#include "common/strings.h"
 #include "http/handlers/common.h"
 #include "http/handlers/routes.h"
 #include "model/access.h"

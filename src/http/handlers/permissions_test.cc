@@ -158,30 +158,32 @@ TEST_F(PermissionMatrixTest, EachRoleIsAllowedExactlyWhatItsPermissionsSay) {
   struct Caller {
     std::string name;
     std::string key;
-    model::PermissionSet permissions;  // what it holds at project o/p and everywhere above
-    bool account_wide;
+    model::PermissionSet permissions;
+    model::Scope scope;  // where its one binding is
   };
   std::vector<Caller> callers;
   for (const model::Role& role : model::BuiltinRoles()) {
-    callers.push_back({role.identifier + "@account", KeyFor("default", role.identifier, {}),
-                       role.permissions, true});
-    callers.push_back({role.identifier + "@project", KeyFor("default", role.identifier, {"o", "p"}),
-                       role.permissions, false});
+    for (const model::Scope& scope : {model::Scope{}, model::Scope{"o", ""},
+                                      model::Scope{"o", "p"}, model::Scope{"o2", "p2"}}) {
+      callers.push_back({role.identifier + "@" + model::DescribeScope(scope),
+                         KeyFor("default", role.identifier, scope), role.permissions, scope});
+    }
   }
   const model::Role approver = *store_->GetRole("default", "approver");
-  callers.push_back(
-      {"approver@project", KeyFor("default", "approver", {"o", "p"}), approver.permissions, false});
-  // Admin of another project: nothing here.
-  callers.push_back({"admin@o2/p2", KeyFor("default", "admin", {"o2", "p2"}), {}, false});
+  callers.push_back({"approver@project", KeyFor("default", "approver", {"o", "p"}),
+                     approver.permissions, {"o", "p"}});
 
   int allowed = 0;
   int refused = 0;
   for (const RoutePermission& route : RoutePermissions()) {
     if (route.auth == RouteAuth::kNone) continue;
-    const bool account_route = route.pattern.find("{org}") == std::string_view::npos;
+    // The scope the route's path names once its captures are filled in (org o, project p).
+    model::Scope scope;
+    if (route.pattern.find("{org}") != std::string_view::npos) scope.org = "o";
+    if (route.pattern.find("{project}") != std::string_view::npos) scope.project = "p";
     for (const Caller& caller : callers) {
       const bool holds = caller.permissions.test(static_cast<size_t>(route.permission)) &&
-                         (caller.account_wide || !account_route);
+                         model::ScopeContains(caller.scope, scope);
       Response resp = Call(route, caller.key);
       SCOPED_TRACE(caller.name + " " + std::string(route.method) + " " +
                    std::string(route.pattern) + " -> " + std::to_string(resp.status) + " " +
