@@ -51,6 +51,8 @@ enum class Permission : uint8_t {
   kRoleBindingDelete,
 };
 inline constexpr size_t kPermissionCount = 27;
+static_assert(static_cast<size_t>(Permission::kRoleBindingDelete) + 1 == kPermissionCount,
+              "kPermissionCount must count every Permission");
 using PermissionSet = std::bitset<kPermissionCount>;
 
 // Every permission, in declaration order.

@@ -173,5 +173,26 @@ TEST_P(StoreAccessTest, KeyAccessHoldsBindingsAndTheCustomRolesTheyName) {
   EXPECT_STATUS(store().GetKeyAccess("zz"), StatusCode::kNotFound, "'zz'");
 }
 
+// The check of an update sees the spec as stored inside the update's transaction, and its error
+// cancels the update: an access check there cannot be raced by a concurrent update.
+TEST_P(StoreAccessTest, UpdateCheckSeesTheStoredSpecAndCancelsTheUpdate) {
+  CreateWorkspace("ws", "Before");
+  model::WorkspaceSpec after = FullSpec("After");
+  std::string seen;
+  EXPECT_STATUS(store().UpdateWorkspace(Key("ws"), after, 2000,
+                                        [&](const model::WorkspaceSpec& before) {
+                                          seen = before.name;
+                                          return absl::PermissionDeniedError("no");
+                                        }),
+                StatusCode::kPermissionDenied, "no");
+  EXPECT_EQ(seen, "Before");
+  ASSERT_OK_AND_ASSIGN(model::Workspace ws, store().GetWorkspace(Key("ws")));
+  EXPECT_EQ(ws.spec.name, "Before");
+  ASSERT_OK(store().UpdateWorkspace(Key("ws"), after, 2000,
+                                    [](const model::WorkspaceSpec&) { return absl::OkStatus(); }));
+  ASSERT_OK_AND_ASSIGN(ws, store().GetWorkspace(Key("ws")));
+  EXPECT_EQ(ws.spec.name, "After");
+}
+
 }  // namespace
 }  // namespace terrane::storage::testing
