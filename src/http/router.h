@@ -32,9 +32,8 @@ class Router {
   // Replaces every route's handler by `wrap(method, pattern, handler)`, the pattern as given to
   // Add without empty segments ("/v1/orgs/{org}"): for checks that must cover every route
   // (access control). Setup only, like Add.
-  void WrapHandlers(
-      const std::function<Handler(std::string_view method, std::string_view pattern, Handler)>&
-          wrap);
+  void WrapHandlers(const std::function<Handler(std::string_view method, std::string_view pattern,
+                                                Handler)>& wrap);
 
   // The options of the route matching `segments` for any method (defaults if none), so the
   // server can pick a body limit after reading only the header.

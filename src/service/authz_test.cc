@@ -40,8 +40,8 @@ TEST(AuthzTest, RefusalNamesThePermissionAndScope) {
 TEST(AuthzTest, RunCredentialReachesOnlyItsOwnState) {
   Principal run{.key_id = "r1",
                 .account = "a",
-                .only_workspace = model::WorkspaceKey{.account = "a", .org = "o", .project = "p",
-                                                      .identifier = "w"}};
+                .only_workspace = model::WorkspaceKey{
+                    .account = "a", .org = "o", .project = "p", .identifier = "w"}};
   EXPECT_TRUE(
       Allows(run, Permission::kWorkspaceAccessState, {.scope = {"o", "p"}, .workspace = "w"}));
   EXPECT_FALSE(

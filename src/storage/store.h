@@ -102,8 +102,8 @@ class Store {
                                                                  std::string_view principal) = 0;
   // Marks key `id` of `account` revoked at `now` (a second revocation keeps the first time) and
   // returns it. NotFound when `account` has no such key.
-  virtual absl::StatusOr<model::ApiKey> RevokeApiKey(std::string_view account,
-                                                     std::string_view id, int64_t now) = 0;
+  virtual absl::StatusOr<model::ApiKey> RevokeApiKey(std::string_view account, std::string_view id,
+                                                     int64_t now) = 0;
   // NotFound when no key has this id.
   virtual absl::StatusOr<KeyAccess> GetKeyAccess(std::string_view id) = 0;
 

@@ -60,11 +60,9 @@ class PermissionMatrixTest : public ::testing::Test {
     // project-scoped bindings under test survive the admin's DELETE routes.
     for (const char* ws : {"w", "keep"}) {
       ASSERT_TRUE(store_
-                      ->CreateWorkspace({.account = "default",
-                                         .org = "o",
-                                         .project = "p",
-                                         .identifier = ws},
-                                        {.name = ws, .provisioner = "terraform"}, 1)
+                      ->CreateWorkspace(
+                          {.account = "default", .org = "o", .project = "p", .identifier = ws},
+                          {.name = ws, .provisioner = "terraform"}, 1)
                       .ok());
     }
   }
@@ -163,15 +161,17 @@ TEST_F(PermissionMatrixTest, EachRoleIsAllowedExactlyWhatItsPermissionsSay) {
   };
   std::vector<Caller> callers;
   for (const model::Role& role : model::BuiltinRoles()) {
-    for (const model::Scope& scope : {model::Scope{}, model::Scope{"o", ""},
-                                      model::Scope{"o", "p"}, model::Scope{"o2", "p2"}}) {
+    for (const model::Scope& scope : {model::Scope{}, model::Scope{"o", ""}, model::Scope{"o", "p"},
+                                      model::Scope{"o2", "p2"}}) {
       callers.push_back({role.identifier + "@" + model::DescribeScope(scope),
                          KeyFor("default", role.identifier, scope), role.permissions, scope});
     }
   }
   const model::Role approver = *store_->GetRole("default", "approver");
-  callers.push_back({"approver@project", KeyFor("default", "approver", {"o", "p"}),
-                     approver.permissions, {"o", "p"}});
+  callers.push_back({"approver@project",
+                     KeyFor("default", "approver", {"o", "p"}),
+                     approver.permissions,
+                     {"o", "p"}});
 
   int allowed = 0;
   int refused = 0;
