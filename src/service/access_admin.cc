@@ -12,6 +12,10 @@ absl::StatusOr<IssuedKey> IssueKeyWithRole(storage::Store& store, const KeyWithR
                                            int64_t now) {
   TERRANE_RETURN_IF_ERROR(model::ValidatePlatformIdentifier(request.principal, "principal"));
   TERRANE_RETURN_IF_ERROR(model::ValidatePlatformIdentifier(request.role, "role"));
+  // An unknown role is the likeliest mistake: refuse it before anything is created.
+  if (model::FindBuiltinRole(request.role) == nullptr) {
+    TERRANE_RETURN_IF_ERROR(store.GetRole(request.account, request.role).status());
+  }
   absl::Status created =
       store.CreatePrincipal(model::Principal{.account = request.account,
                                              .identifier = request.principal,

@@ -24,8 +24,9 @@ struct KeyWithRole {
 };
 
 // Creates what `request` names and returns the new key. NotFound for an unknown account, role,
-// org or project; InvalidArgument for a malformed identifier. Not one transaction: a failure
-// after the principal or binding was created leaves them (a retry reuses them).
+// org or project; InvalidArgument for a malformed identifier. Not one transaction: an unknown
+// role is refused before anything is created, but an unknown scope only after the principal
+// was (a retry reuses it).
 absl::StatusOr<IssuedKey> IssueKeyWithRole(storage::Store& store, const KeyWithRole& request,
                                            int64_t now);
 

@@ -79,6 +79,13 @@ TEST_F(AuthTest, UnknownAccountCannotGetKeys) {
   EXPECT_EQ(Issue("nobody", "admin").status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(AuthTest, UnknownRoleIsRefusedBeforeAnythingIsCreated) {
+  absl::StatusOr<IssuedKey> key = Issue("default", "superuser");
+  EXPECT_EQ(key.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(key.status().message(), "role 'superuser' not found in account 'default'");
+  EXPECT_EQ(store_->GetPrincipal("default", "ci").status().code(), absl::StatusCode::kNotFound);
+}
+
 // Regression: a revoked key must stop working at once on the server that revoked it, even
 // though verified keys are cached.
 TEST_F(AuthTest, RevokedKeyStopsAtOnceAfterInvalidation) {
