@@ -63,15 +63,29 @@ int main(int argc, char** argv) {
 
   CLI::App* admin = app.add_subcommand("admin", "Administer a data directory");
   admin->require_subcommand(1);
-  admin->footer("Example: terrane admin create-api-key --data-dir ./data");
+  admin->footer("Example: terrane admin create-api-key --data-dir ./data --role admin");
   std::string data_dir = "./data";
-  std::string account = "default";
-  std::string key_name = "admin";
+  terrane::server::CreateKeyOptions key_options;
   CLI::App* create_key = admin->add_subcommand("create-api-key", "Print a new API key");
   create_key->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
-  create_key->add_option("--account", account, "Account the key belongs to")->capture_default_str();
-  create_key->add_option("--name", key_name, "A name for the key")->capture_default_str();
-  create_key->footer("Example: terrane admin create-api-key --data-dir ./data --name ci");
+  create_key->add_option("--account", key_options.account, "Account the key belongs to")
+      ->capture_default_str();
+  create_key->add_option("--role", key_options.role,
+                         "Role of the key's principal: viewer, operator, admin or a custom role")
+      ->required();
+  create_key->add_option("--org", key_options.org, "Bind the role at this org (default: account)");
+  create_key->add_option("--project", key_options.project,
+                         "Bind the role at this project of --org");
+  create_key->add_option("--principal", key_options.principal,
+                         "Service account owning the key, created when missing (default: a new "
+                         "one)");
+  create_key->add_option("--name", key_options.name, "A name for the key")->capture_default_str();
+  create_key->add_option("--expires-in", key_options.expires_in_seconds,
+                         "Seconds until the key stops working (default: never)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100} * 365 * 24 * 3600));
+  create_key->footer(
+      "Example: terrane admin create-api-key --data-dir ./data --role viewer --org default "
+      "--project default --name ci");
 
   CLI::App* create_account = admin->add_subcommand("create-account", "Create an account");
   std::string new_account;
@@ -105,7 +119,10 @@ int main(int argc, char** argv) {
   if (std::optional<int> code = client.Run()) return *code;
 
   if (*serve_cmd) return terrane::server::RunServe(serve);
-  if (*create_key) return terrane::server::AdminCreateApiKey(data_dir, account, key_name);
+  if (*create_key) {
+    key_options.data_dir = data_dir;
+    return terrane::server::AdminCreateApiKey(key_options);
+  }
   if (*create_account) return terrane::server::AdminCreateAccount(data_dir, new_account);
   if (*prune_audit) return terrane::server::AdminPruneAudit(data_dir, audit_before);
   if (*version) {

@@ -83,6 +83,7 @@ const json::array& Arr(const json::value& v) {
 ClientCommands::ClientCommands(CLI::App& app)
     : registry_(std::make_unique<internal::Registry>(app)) {
   internal::AddTenancyCommands(*registry_);
+  internal::AddAccessCommands(*registry_);
   CLI::App* workspace = registry_->Group(
       &app, "workspace", "Workspaces: list, inspect, create, provision, destroy, delete",
       "terrane workspace list --output json");

@@ -66,6 +66,14 @@ void Router::Add(std::string method, std::string_view pattern, Handler handler,
   routes_.push_back(std::move(route));
 }
 
+void Router::WrapHandlers(const std::function<Handler(std::string_view method,
+                                                      std::string_view pattern, Handler)>& wrap) {
+  for (Route& route : routes_) {
+    std::string pattern = "/" + absl::StrJoin(route.pattern, "/");
+    route.handler = wrap(route.method, pattern, std::move(route.handler));
+  }
+}
+
 const Router::Route* Router::Match(std::string_view method,
                                    const std::vector<std::string>& segments, PathParams* params,
                                    bool* path_known) const {

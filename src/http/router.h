@@ -59,6 +59,12 @@ class Router {
   void Add(std::string method, std::string_view pattern, Handler handler,
            RouteOptions options = {});
 
+  // Replaces every route's handler by `wrap(method, pattern, handler)`, the pattern as given to
+  // Add without empty segments ("/v1/orgs/{org}"): for checks that must cover every route
+  // (access control). Setup only, like Add.
+  void WrapHandlers(const std::function<Handler(std::string_view method, std::string_view pattern,
+                                                Handler)>& wrap);
+
   // The options of the route matching `segments` for any method (defaults if none), so the
   // server can pick a body limit after reading only the header.
   RouteOptions OptionsFor(std::string_view method, const std::vector<std::string>& segments) const;

@@ -32,13 +32,17 @@ struct Project {
   int64_t updated = 0;
 };
 
-// An API key as stored: never the secret, only its SHA-256.
+// An API key as stored: never the secret, only its SHA-256. It acts as its principal: the
+// principal's role bindings decide what it may do.
 struct ApiKey {
   std::string id;  // public part of the key, used for lookup
   std::string account;
   std::string name;
   std::string secret_sha256;
   int64_t created = 0;
+  std::string principal;  // identifier of the owning principal in `account`
+  int64_t expires = 0;    // unix ms after which the key stops working; 0 = never
+  int64_t revoked = 0;    // unix ms of the revocation; 0 = not revoked
 };
 
 // Platform identifier rule (iacm-api.md §11): letter or _, then letters, digits, _ or $;

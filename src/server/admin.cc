@@ -3,28 +3,40 @@
 #include <iostream>
 
 #include "common/clock.h"
+#include "common/random.h"
 #include "model/audit.h"
 #include "model/tenancy.h"
 #include "server/data_dir.h"
-#include "service/auth.h"
+#include "service/access_admin.h"
 
 namespace terrane::server {
 
-int AdminCreateApiKey(const std::string& data_dir, const std::string& account,
-                      const std::string& name) {
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenDataDir(data_dir);
+int AdminCreateApiKey(const CreateKeyOptions& options) {
+  if (!options.project.empty() && options.org.empty()) {
+    std::cerr << "terrane: --project needs --org: a project is named within its org\n";
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenDataDir(options.data_dir);
   if (!store.ok()) {
     std::cerr << "terrane: " << store.status().message() << "\n";
     return 1;
   }
   SystemClock clock;
-  absl::StatusOr<std::string> key = service::IssueApiKey(**store, account, name, clock.NowMillis());
+  const int64_t now = clock.NowMillis();
+  service::KeyWithRole request{
+      .account = options.account,
+      .principal = options.principal.empty() ? "sa_" + RandomHex(6) : options.principal,
+      .key_name = options.name,
+      .role = options.role,
+      .scope = {.org = options.org, .project = options.project},
+      .expires = options.expires_in_seconds > 0 ? now + options.expires_in_seconds * 1000 : 0};
+  absl::StatusOr<service::IssuedKey> key = service::IssueKeyWithRole(**store, request, now);
   if (!key.ok()) {
-    std::cerr << "terrane: cannot create an API key for account '" << account
+    std::cerr << "terrane: cannot create an API key for account '" << options.account
               << "': " << key.status().message() << "\n";
     return 1;
   }
-  std::cout << *key << std::endl;
+  std::cout << key->secret << std::endl;
   return 0;
 }
 

@@ -1,14 +1,28 @@
 // `terrane admin ...`: offline administration on a data directory. Safe while a server runs
-// on the same directory (SQLite WAL, short transactions).
+// on the same directory (SQLite WAL, short transactions); a running server sees a new key at
+// once and a changed binding within service::Authenticator::kCacheTtl.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace terrane::server {
 
+struct CreateKeyOptions {
+  std::string data_dir;
+  std::string account = "default";
+  std::string name = "admin";
+  // The role bound to the key's principal, at the account, `org` or `org`/`project`.
+  std::string role;
+  std::string org;
+  std::string project;
+  // The service account owning the key: created when missing; "" = a new one, sa_<random>.
+  std::string principal;
+  int64_t expires_in_seconds = 0;  // 0 = never
+};
+
 // Prints only the new key on stdout. Returns the exit code.
-int AdminCreateApiKey(const std::string& data_dir, const std::string& account,
-                      const std::string& name);
+int AdminCreateApiKey(const CreateKeyOptions& options);
 
 // Creates an account (and nothing in it). Returns the exit code.
 int AdminCreateAccount(const std::string& data_dir, const std::string& account);

@@ -96,7 +96,7 @@ int RunServe(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  service::Authenticator auth(**store);
+  service::Authenticator auth(**store, clock);
   const char* path = std::getenv("PATH");
   runner::RunnerOptions run_options{
       .work_root = options.data_dir + "/runs",

@@ -28,17 +28,28 @@ absl::Status BadKey() {
 
 }  // namespace
 
-absl::StatusOr<std::string> IssueApiKey(storage::Store& store, std::string_view account,
-                                        std::string_view name, int64_t now) {
-  std::string id = RandomHex(kIdBytes);
+absl::StatusOr<IssuedKey> IssueApiKey(storage::Store& store, model::ApiKey key, int64_t now) {
   std::string secret = RandomHex(kSecretBytes);
-  model::ApiKey key{.id = id,
-                    .account = std::string(account),
-                    .name = std::string(name),
-                    .secret_sha256 = Sha256Hex(secret),
-                    .created = now};
+  key.id = RandomHex(kIdBytes);
+  key.secret_sha256 = Sha256Hex(secret);
+  key.created = now;
+  key.revoked = 0;
   TERRANE_RETURN_IF_ERROR(store.CreateApiKey(key));
-  return std::string(kKeyPrefix) + "." + id + "." + secret;
+  return IssuedKey{.secret = Cat(kKeyPrefix, ".", key.id, ".", secret), .key = std::move(key)};
+}
+
+Grants ResolveGrants(const std::vector<model::RoleBinding>& bindings,
+                     const std::vector<model::Role>& custom_roles) {
+  Grants grants;
+  for (const model::RoleBinding& binding : bindings) {
+    const model::Role* role = model::FindBuiltinRole(binding.role);
+    for (const model::Role& custom : custom_roles) {
+      if (role == nullptr && custom.identifier == binding.role) role = &custom;
+    }
+    if (role != nullptr)
+      grants.push_back(Grant{.scope = binding.scope, .permissions = role->permissions});
+  }
+  return grants;
 }
 
 absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
@@ -58,13 +69,26 @@ absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
       parts[2].size() != 2 * kSecretBytes) {
     return BadKey();
   }
-  absl::StatusOr<model::ApiKey> stored = Lookup(parts[1]);
+  absl::StatusOr<CachedKey> stored = Lookup(parts[1]);
   if (absl::IsNotFound(stored.status())) return BadKey();
   if (!stored.ok()) return stored.status();
-  if (!ConstantTimeEquals(Sha256Hex(parts[2]), stored->secret_sha256)) return BadKey();
-  return Principal{.key_id = stored->id,
-                   .account = stored->account,
-                   .display_name = absl::StrCat("api_key:", stored->name)};
+  const model::ApiKey& k = stored->key;
+  if (!ConstantTimeEquals(Sha256Hex(parts[2]), k.secret_sha256)) return BadKey();
+  if (k.revoked != 0) {
+    return absl::UnauthenticatedError(Cat("API key '", k.id,
+                                          "' has been revoked: ask an administrator for a new "
+                                          "one (`terrane key create`)"));
+  }
+  if (k.expires != 0 && clock_.NowMillis() >= k.expires) {
+    return absl::UnauthenticatedError(Cat("API key '", k.id,
+                                          "' has expired: ask an administrator for a new one "
+                                          "(`terrane key create`)"));
+  }
+  return Principal{.key_id = k.id,
+                   .account = k.account,
+                   .display_name = Cat("api_key:", k.name),
+                   .principal = k.principal,
+                   .grants = stored->grants};
 }
 
 std::string Authenticator::IssueRunCredential(std::string_view run_id,
@@ -96,20 +120,40 @@ absl::StatusOr<Principal> Authenticator::VerifyRunCredential(std::string_view ru
                    .only_workspace = it->second.workspace};
 }
 
-absl::StatusOr<model::ApiKey> Authenticator::Lookup(std::string_view id) const {
+absl::StatusOr<Authenticator::CachedKey> Authenticator::Lookup(std::string_view id) const {
   const auto now = std::chrono::steady_clock::now();
   const std::string key_id(id);
+  uint64_t generation = 0;
   {
     absl::ReaderMutexLock lock(&mu_);
     auto it = cache_.find(key_id);
-    if (it != cache_.end() && it->second.expires > now) return it->second.key;
+    if (it != cache_.end() && it->second.expires > now) return it->second;
+    generation = generation_;
   }
-  // Looked up without holding mu_: no lock across database I/O.
-  TERRANE_ASSIGN_OR_RETURN(model::ApiKey stored, store_.GetApiKey(id));
+  // Looked up without holding mu_: no lock across database I/O. An invalidation while the read
+  // is in flight bumps generation_, and the possibly older answer is then not cached.
+  TERRANE_ASSIGN_OR_RETURN(storage::KeyAccess access, store_.GetKeyAccess(id));
+  CachedKey entry{
+      .key = std::move(access.key),
+      .grants = std::make_shared<const Grants>(ResolveGrants(access.bindings, access.custom_roles)),
+      .expires = now + kCacheTtl};
   absl::MutexLock lock(&mu_);
+  if (generation != generation_) return entry;
   if (cache_.size() >= kMaxCachedKeys) cache_.clear();
-  cache_[key_id] = CachedKey{.key = stored, .expires = now + kCacheTtl};
-  return stored;
+  cache_[key_id] = entry;
+  return entry;
+}
+
+void Authenticator::InvalidateKey(std::string_view key_id) const {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+  cache_.erase(std::string(key_id));
+}
+
+void Authenticator::InvalidateAll() const {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+  cache_.clear();
 }
 
 absl::StatusOr<Principal> Authenticator::VerifyForAccount(std::string_view key,

@@ -1,52 +1,143 @@
 #include "service/auth.h"
 
+#include <atomic>
+
 #include "absl/strings/str_split.h"
+#include "service/access_admin.h"
+#include "service/authz.h"
 #include "service/test_store.h"
 
 namespace terrane::service {
 namespace {
 
-using AuthTest = StoreFixture;
+class ManualClock final : public Clock {
+ public:
+  // Clock
+  int64_t NowMillis() override { return now.load(); }
+  std::atomic<int64_t> now{1000};
+};
+
+class AuthTest : public StoreFixture {
+ protected:
+  absl::StatusOr<IssuedKey> Issue(std::string_view account, std::string_view role,
+                                  int64_t expires = 0) {
+    return IssueKeyWithRole(*store_,
+                            KeyWithRole{.account = std::string(account),
+                                        .principal = "ci",
+                                        .key_name = "ci",
+                                        .role = std::string(role),
+                                        .expires = expires},
+                            5);
+  }
+  ManualClock clock_;
+};
 
 TEST_F(AuthTest, IssuedKeyVerifiesForItsAccountOnly) {
   ASSERT_TRUE(store_->CreateAccount("other", 1).ok());
-  absl::StatusOr<std::string> key = IssueApiKey(*store_, "default", "ci", 5);
+  absl::StatusOr<IssuedKey> key = Issue("default", "viewer");
   ASSERT_TRUE(key.ok()) << key.status();
-  Authenticator auth(*store_);
+  Authenticator auth(*store_, clock_);
 
-  absl::StatusOr<Principal> p = auth.VerifyForAccount(*key, "default");
+  absl::StatusOr<Principal> p = auth.VerifyForAccount(key->secret, "default");
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->account, "default");
   EXPECT_EQ(p->display_name, "api_key:ci");
-  EXPECT_EQ(auth.VerifyForAccount(*key, "other").status().code(),
+  EXPECT_EQ(p->principal, "ci");
+  ASSERT_NE(p->grants, nullptr);
+  ASSERT_EQ(p->grants->size(), 1u);
+  EXPECT_EQ(p->grants->front().permissions, model::FindBuiltinRole("viewer")->permissions);
+  EXPECT_EQ(auth.VerifyForAccount(key->secret, "other").status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(AuthTest, KeySecretIsNotStored) {
-  absl::StatusOr<std::string> key = IssueApiKey(*store_, "default", "ci", 5);
+  absl::StatusOr<IssuedKey> key = Issue("default", "viewer");
   ASSERT_TRUE(key.ok());
-  std::vector<std::string> parts = absl::StrSplit(*key, '.');
+  std::vector<std::string> parts = absl::StrSplit(key->secret, '.');
   ASSERT_EQ(parts.size(), 3u);
   absl::StatusOr<model::ApiKey> stored = store_->GetApiKey(parts[1]);
   ASSERT_TRUE(stored.ok());
   EXPECT_NE(stored->secret_sha256, parts[2]);
   EXPECT_EQ(stored->secret_sha256.size(), 64u);
+  EXPECT_EQ(stored->principal, "ci");
 }
 
 TEST_F(AuthTest, RejectsMissingMalformedAndWrongKeys) {
-  absl::StatusOr<std::string> key = IssueApiKey(*store_, "default", "ci", 5);
-  ASSERT_TRUE(key.ok());
-  Authenticator auth(*store_);
-  std::string wrong_secret = key->substr(0, key->size() - 1) + (key->back() == 'a' ? "b" : "a");
+  absl::StatusOr<IssuedKey> issued = Issue("default", "viewer");
+  ASSERT_TRUE(issued.ok());
+  const std::string& key = issued->secret;
+  Authenticator auth(*store_, clock_);
+  std::string wrong_secret = key.substr(0, key.size() - 1) + (key.back() == 'a' ? "b" : "a");
   for (const std::string& bad :
        {std::string(), std::string("nonsense"), std::string("tk.x.y"), wrong_secret,
-        "tk.0000000000000000." + key->substr(key->rfind('.') + 1)}) {
+        "tk.0000000000000000." + key.substr(key.rfind('.') + 1)}) {
     EXPECT_EQ(auth.Verify(bad).status().code(), absl::StatusCode::kUnauthenticated) << bad;
   }
 }
 
 TEST_F(AuthTest, UnknownAccountCannotGetKeys) {
-  EXPECT_EQ(IssueApiKey(*store_, "nobody", "x", 1).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Issue("nobody", "admin").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(AuthTest, UnknownRoleIsRefusedBeforeAnythingIsCreated) {
+  absl::StatusOr<IssuedKey> key = Issue("default", "superuser");
+  EXPECT_EQ(key.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(key.status().message(), "role 'superuser' not found in account 'default'");
+  EXPECT_EQ(store_->GetPrincipal("default", "ci").status().code(), absl::StatusCode::kNotFound);
+}
+
+// Regression: a revoked key must stop working at once on the server that revoked it, even
+// though verified keys are cached.
+TEST_F(AuthTest, RevokedKeyStopsAtOnceAfterInvalidation) {
+  absl::StatusOr<IssuedKey> key = Issue("default", "admin");
+  ASSERT_TRUE(key.ok());
+  Authenticator auth(*store_, clock_);
+  ASSERT_TRUE(auth.Verify(key->secret).ok());
+  ASSERT_TRUE(store_->RevokeApiKey("default", key->key.id, 2000).ok());
+  // Still cached: another process's revocation is seen within kCacheTtl.
+  EXPECT_TRUE(auth.Verify(key->secret).ok());
+  auth.InvalidateKey(key->key.id);
+  absl::StatusOr<Principal> p = auth.Verify(key->secret);
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(p.status().message(),
+            "API key '" + key->key.id +
+                "' has been revoked: ask an administrator for a new one (`terrane key create`)");
+}
+
+TEST_F(AuthTest, ExpiryIsCheckedOnEveryRequestFromTheCache) {
+  absl::StatusOr<IssuedKey> key = Issue("default", "admin", /*expires=*/1500);
+  ASSERT_TRUE(key.ok());
+  Authenticator auth(*store_, clock_);
+  ASSERT_TRUE(auth.Verify(key->secret).ok());
+  clock_.now = 1499;
+  EXPECT_TRUE(auth.Verify(key->secret).ok());
+  clock_.now = 1500;
+  EXPECT_EQ(auth.Verify(key->secret).status().message(),
+            "API key '" + key->key.id +
+                "' has expired: ask an administrator for a new one (`terrane key create`)");
+}
+
+TEST_F(AuthTest, BindingChangesAreSeenAfterInvalidateAll) {
+  absl::StatusOr<IssuedKey> key = Issue("default", "viewer");
+  ASSERT_TRUE(key.ok());
+  Authenticator auth(*store_, clock_);
+  Resource project{.scope = {"o", "p"}};
+  absl::StatusOr<Principal> p = auth.Verify(key->secret);
+  ASSERT_TRUE(p.ok());
+  EXPECT_FALSE(Allows(*p, model::Permission::kWorkspaceEdit, project));
+  ASSERT_TRUE(store_
+                  ->CreateRoleBinding({.id = "b1",
+                                       .account = "default",
+                                       .principal = "ci",
+                                       .role = "operator",
+                                       .scope = {"o", "p"},
+                                       .created = 6})
+                  .ok());
+  auth.InvalidateAll();
+  p = auth.Verify(key->secret);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(Allows(*p, model::Permission::kWorkspaceEdit, project));
+  EXPECT_FALSE(Allows(*p, model::Permission::kWorkspaceEdit, {.scope = {"o", "other"}}));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "service/auth.h"
+#include "service/access_admin.h"
 
 namespace terrane::service {
 
@@ -44,9 +44,15 @@ absl::StatusOr<std::optional<std::string>> BootstrapIfEmpty(storage::Store& stor
                                                              .name = "default",
                                                              .created = now,
                                                              .updated = now}));
-  TERRANE_ASSIGN_OR_RETURN(std::string key, IssueApiKey(store, kDefaultAccount, "admin", now));
-  TERRANE_RETURN_IF_ERROR(WritePrivateFile(absl::StrCat(data_dir, "/", kAdminKeyFile), key + "\n"));
-  return key;
+  TERRANE_ASSIGN_OR_RETURN(IssuedKey key, IssueKeyWithRole(store,
+                                                           KeyWithRole{.account = kDefaultAccount,
+                                                                       .principal = "admin",
+                                                                       .key_name = "admin",
+                                                                       .role = "admin"},
+                                                           now));
+  TERRANE_RETURN_IF_ERROR(
+      WritePrivateFile(absl::StrCat(data_dir, "/", kAdminKeyFile), key.secret + "\n"));
+  return key.secret;
 }
 
 }  // namespace terrane::service

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "model/access.h"
 #include "model/audit.h"
 #include "model/lock.h"
 #include "model/run.h"
@@ -58,11 +60,22 @@ struct StoredSecret {
   std::string ciphertext;
 };
 
+// An API key with everything needed to decide what it may do: its principal's role bindings and
+// the custom roles they name (built-in roles are model::BuiltinRoles), read in one transaction.
+struct KeyAccess {
+  model::ApiKey key;
+  std::vector<model::RoleBinding> bindings;
+  std::vector<model::Role> custom_roles;
+};
+
 struct DeleteCounts {
   int64_t state_versions = 0;
   int64_t variables = 0;
   int64_t runs = 0;
 };
+
+// A check of a workspace update against the spec it replaces (Store::UpdateWorkspace).
+using UpdateCheck = std::function<absl::Status(const model::WorkspaceSpec& before)>;
 
 // How a run ends: the run as last saved, and what becomes of its workspace.
 struct RunOutcome {
@@ -86,10 +99,54 @@ class Store {
   // AlreadyExists when the account exists.
   virtual absl::Status CreateAccount(std::string_view account, int64_t now) = 0;
   virtual absl::StatusOr<bool> AccountExists(std::string_view account) = 0;
-  // NotFound when key.account does not exist; AlreadyExists on a duplicate id.
+  // NotFound when key.account or key.principal (in that account) does not exist;
+  // AlreadyExists on a duplicate id.
   virtual absl::Status CreateApiKey(const model::ApiKey& key) = 0;
   // NotFound when no key has this id.
   virtual absl::StatusOr<model::ApiKey> GetApiKey(std::string_view id) = 0;
+  // The keys of `account` (of one principal when `principal` is not ""), revoked and expired
+  // ones included, ordered by creation. NotFound when the account does not exist.
+  virtual absl::StatusOr<std::vector<model::ApiKey>> ListApiKeys(std::string_view account,
+                                                                 std::string_view principal) = 0;
+  // Marks key `id` of `account` revoked at `now` (a second revocation keeps the first time) and
+  // returns it. NotFound when `account` has no such key.
+  virtual absl::StatusOr<model::ApiKey> RevokeApiKey(std::string_view account, std::string_view id,
+                                                     int64_t now) = 0;
+  // NotFound when no key has this id.
+  virtual absl::StatusOr<KeyAccess> GetKeyAccess(std::string_view id) = 0;
+
+  // ---- principals, custom roles and role bindings (all within one account) ----
+  // NotFound when the account is unknown; AlreadyExists on a duplicate identifier.
+  virtual absl::Status CreatePrincipal(const model::Principal& principal) = 0;
+  virtual absl::StatusOr<model::Principal> GetPrincipal(std::string_view account,
+                                                        std::string_view identifier) = 0;
+  // Ordered by identifier.
+  virtual absl::StatusOr<std::vector<model::Principal>> ListPrincipals(
+      std::string_view account) = 0;
+  // Deletes the principal with its API keys and role bindings; returns it.
+  virtual absl::StatusOr<model::Principal> DeletePrincipal(std::string_view account,
+                                                           std::string_view identifier) = 0;
+
+  // Stores a custom role. AlreadyExists on a duplicate identifier (built-in ones included).
+  virtual absl::Status CreateRole(const model::Role& role) = 0;
+  // Custom roles only; NotFound otherwise.
+  virtual absl::StatusOr<model::Role> GetRole(std::string_view account,
+                                              std::string_view identifier) = 0;
+  // Custom roles, ordered by identifier.
+  virtual absl::StatusOr<std::vector<model::Role>> ListRoles(std::string_view account) = 0;
+  // FailedPrecondition while a binding names the role; NotFound for an unknown one.
+  virtual absl::StatusOr<model::Role> DeleteRole(std::string_view account,
+                                                 std::string_view identifier) = 0;
+
+  // Stores `binding` (id chosen by the caller). NotFound names the missing principal, role
+  // (neither built in nor custom), org or project; AlreadyExists when the principal already
+  // holds that role at that scope.
+  virtual absl::Status CreateRoleBinding(const model::RoleBinding& binding) = 0;
+  // The bindings of `account` (of one principal when `principal` is not ""), by creation.
+  virtual absl::StatusOr<std::vector<model::RoleBinding>> ListRoleBindings(
+      std::string_view account, std::string_view principal) = 0;
+  virtual absl::StatusOr<model::RoleBinding> DeleteRoleBinding(std::string_view account,
+                                                               std::string_view id) = 0;
 
   // ---- organizations and projects ----
   // NotFound when the account is unknown; AlreadyExists on a duplicate identifier.
@@ -122,8 +179,16 @@ class Store {
   // NotFound when the project is unknown.
   virtual absl::StatusOr<model::WorkspacePage> ListWorkspaces(const model::WorkspaceQuery& q) = 0;
   // Replaces the whole spec (PUT semantics). Variables keep `created` when their key survives.
+  // `check`, when set, runs inside the same transaction on the spec as stored before the
+  // update, and its error cancels the update (access checks that depend on what changes, so
+  // that a concurrent update cannot slip between check and write).
   virtual absl::Status UpdateWorkspace(const model::WorkspaceKey& key,
-                                       const model::WorkspaceSpec& spec, int64_t now) = 0;
+                                       const model::WorkspaceSpec& spec, int64_t now,
+                                       const UpdateCheck& check) = 0;
+  absl::Status UpdateWorkspace(const model::WorkspaceKey& key, const model::WorkspaceSpec& spec,
+                               int64_t now) {
+    return UpdateWorkspace(key, spec, now, nullptr);
+  }
   // Deletes the workspace and everything stored with it (state versions, variables, runs, their
   // logs and artifacts, the lock), atomically, only when no run is queued or in flight (else
   // FailedPrecondition naming the run), its status is inactive (else FailedPrecondition naming

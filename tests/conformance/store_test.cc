@@ -21,11 +21,14 @@ TEST_P(StoreTest, AccountsAreCreatedOnce) {
 }
 
 TEST_P(StoreTest, ApiKeysRoundTripAndNameTheirErrors) {
+  ASSERT_OK(store().CreatePrincipal({.account = std::string(kAccount), .identifier = "ci"}));
   model::ApiKey key{.id = "key_1",
                     .account = std::string(kAccount),
                     .name = "ci",
                     .secret_sha256 = std::string(64, 'a'),
-                    .created = 77};
+                    .created = 77,
+                    .principal = "ci",
+                    .expires = 99};
   ASSERT_OK(store().CreateApiKey(key));
   ASSERT_OK_AND_ASSIGN(model::ApiKey got, store().GetApiKey("key_1"));
   EXPECT_EQ(got.id, "key_1");
@@ -33,6 +36,9 @@ TEST_P(StoreTest, ApiKeysRoundTripAndNameTheirErrors) {
   EXPECT_EQ(got.name, "ci");
   EXPECT_EQ(got.secret_sha256, key.secret_sha256);
   EXPECT_EQ(got.created, 77);
+  EXPECT_EQ(got.principal, "ci");
+  EXPECT_EQ(got.expires, 99);
+  EXPECT_EQ(got.revoked, 0);
 
   EXPECT_STATUS(store().CreateApiKey(key), StatusCode::kAlreadyExists, "'key_1'");
   key.id = "key_2";

@@ -528,12 +528,21 @@ class TerraneServer:
     def client(self, key=None, account=ACCOUNT):
         return Client(self.host, self.port, key or self.admin_key(), account)
 
-    def create_api_key(self, account=None, name=None):
-        args = ["admin", "create-api-key", "--data-dir", self.data_dir]
+    def create_api_key(self, account=None, name=None, role="admin", org=None, project=None,
+                       principal=None, expires_in=None):
+        args = ["admin", "create-api-key", "--data-dir", self.data_dir, "--role", role]
         if account:
             args += ["--account", account]
         if name:
             args += ["--name", name]
+        if org:
+            args += ["--org", org]
+        if project:
+            args += ["--project", project]
+        if principal:
+            args += ["--principal", principal]
+        if expires_in:
+            args += ["--expires-in", str(expires_in)]
         out = run_cli(*args).stdout
         key = out.strip()
         if not key or len(out.strip().splitlines()) != 1:

@@ -66,6 +66,7 @@ class Registry {
 
 // The subcommands, by file.
 void AddTenancyCommands(Registry& r);
+void AddAccessCommands(Registry& r);
 void AddWorkspaceCommands(Registry& r, CLI::App* workspace);
 void AddStateCommands(Registry& r, CLI::App* workspace);
 void AddRunCommands(Registry& r, CLI::App* workspace);

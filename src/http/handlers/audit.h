@@ -44,9 +44,4 @@ class AuditTrail final : public AuditSink {
 // The record AuditTrail stores for `request`, timed `now`.
 model::AuditRecord AuditRecordFor(const AuditedRequest& request, int64_t now);
 
-// Whether `who` may read its account's audit trail (GET /v1/audit). For now every API key of
-// the account may; once keys carry roles this is the one place that requires an admin one
-// (PermissionDenied naming the permission needed).
-absl::Status CheckAuditReadPermission(const service::Principal& who);
-
 }  // namespace terrane::http::handlers

@@ -20,6 +20,7 @@
 #include "common/strings.h"
 #include "gtest/gtest.h"
 #include "http/handlers/api.h"
+#include "service/access_admin.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace terrane::http::handlers {
@@ -65,13 +66,17 @@ class AuditRoutesTest : public ::testing::Test {
             ->CreateProject(
                 {.account = "default", .org = "default", .identifier = "default", .name = "d"})
             .ok());
-    auto key = service::IssueApiKey(*store_, "default", "admin", 1);
-    ASSERT_TRUE(key.ok());
-    key_ = *key;
-    auto other = service::IssueApiKey(*store_, "other", "intruder", 1);
-    ASSERT_TRUE(other.ok());
-    other_key_ = *other;
-    auth_ = std::make_unique<service::Authenticator>(*store_);
+    auto key = service::IssueKeyWithRole(
+        *store_, {.account = "default", .principal = "admin", .key_name = "admin", .role = "admin"},
+        1);
+    ASSERT_TRUE(key.ok()) << key.status();
+    key_ = key->secret;
+    auto other = service::IssueKeyWithRole(
+        *store_,
+        {.account = "other", .principal = "intruder", .key_name = "intruder", .role = "admin"}, 1);
+    ASSERT_TRUE(other.ok()) << other.status();
+    other_key_ = other->secret;
+    auth_ = std::make_unique<service::Authenticator>(*store_, clock_);
     deps_ = std::make_unique<ApiDeps>(
         ApiDeps{.store = *store_, .clock = clock_, .auth = *auth_, .master_key = master_key_});
     RegisterApiRoutes(router_, *deps_);
@@ -162,7 +167,9 @@ TEST_F(AuditRoutesTest, EveryChangingRouteHasAnAuditActionAndNoReadHasOne) {
                 "org.delete",    "project.create",     "project.delete",   "run.approve",
                 "run.cancel",    "run.reject",         "run.start",        "secret.create",
                 "secret.delete", "secret.update",      "state.delete",     "state.rollback",
-                "state.write",   "workspace.create",   "workspace.delete", "workspace.update"}));
+                "state.write",   "workspace.create",   "workspace.delete", "workspace.update",
+                "api_key.create", "api_key.revoke", "principal.create", "principal.delete",
+                "role.create", "role.delete", "role_binding.create", "role_binding.delete"}));
 }
 
 TEST_F(AuditRoutesTest, RecordsAllowedAndRefusedChangesWithWhoWhereAndWhat) {

@@ -8,6 +8,8 @@ namespace terrane::http::handlers {
 
 void RegisterTenancyRoutes(Router& router, const ApiDeps& deps);
 void RegisterSecretRoutes(Router& router, const ApiDeps& deps);
+void RegisterAccessRoutes(Router& router, const ApiDeps& deps);
+void RegisterApiKeyRoutes(Router& router, const ApiDeps& deps);
 void RegisterWorkspaceRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateBackendRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);
 void RegisterStateVersionRoutes(Router& router, const ApiDeps& deps, std::string_view prefix);

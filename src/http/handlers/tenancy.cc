@@ -6,6 +6,7 @@
 #include "http/handlers/common.h"
 #include "http/handlers/routes.h"
 #include "model/tenancy.h"
+#include "service/authz.h"
 
 namespace terrane::http::handlers {
 namespace {
@@ -25,6 +26,10 @@ absl::StatusOr<Response> CreateOrg(const ApiDeps& d, Request& req) {
 absl::StatusOr<Response> ListOrgs(const ApiDeps& d, Request& req) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
   TERRANE_ASSIGN_OR_RETURN(std::vector<model::Org> orgs, d.store.ListOrgs(who.account));
+  // Only the orgs the caller may view (a grant at the account or at that org).
+  std::erase_if(orgs, [&](const model::Org& org) {
+    return !service::Allows(who, model::Permission::kOrgView, {.scope = {.org = org.identifier}});
+  });
   boost::json::array out;
   for (const model::Org& org : orgs) out.push_back(model::OrgToJson(org));
   Response resp = JsonResponse(200, std::move(out));
@@ -59,8 +64,19 @@ absl::StatusOr<Response> CreateProject(const ApiDeps& d, Request& req, const Pat
 
 absl::StatusOr<Response> ListProjects(const ApiDeps& d, Request& req, const PathParams& p) {
   TERRANE_ASSIGN_OR_RETURN(service::Principal who, AuthenticateRest(req, d.auth));
-  TERRANE_ASSIGN_OR_RETURN(std::vector<model::Project> projects,
-                           d.store.ListProjects(who.account, Param(p, "org")));
+  const std::string org = Param(p, "org");
+  absl::StatusOr<std::vector<model::Project>> listed = d.store.ListProjects(who.account, org);
+  // Only the projects the caller may view. A caller who may not view the org itself learns
+  // nothing from the answer: a missing org lists like one with no project visible to them.
+  if (!service::Allows(who, model::Permission::kProjectView, {.scope = {.org = org}}) &&
+      absl::IsNotFound(listed.status())) {
+    listed = std::vector<model::Project>();
+  }
+  TERRANE_ASSIGN_OR_RETURN(std::vector<model::Project> projects, std::move(listed));
+  std::erase_if(projects, [&](const model::Project& project) {
+    return !service::Allows(who, model::Permission::kProjectView,
+                            {.scope = {.org = org, .project = project.identifier}});
+  });
   boost::json::array out;
   for (const model::Project& project : projects) out.push_back(model::ProjectToJson(project));
   Response resp = JsonResponse(200, std::move(out));

@@ -18,6 +18,7 @@
 #include "model/state.h"
 #include "service/secrets.h"
 #include "service/state.h"
+#include "service/workspace_access.h"
 
 namespace terrane::http::handlers {
 namespace {
@@ -95,6 +96,7 @@ absl::StatusOr<Response> Create(const ApiDeps& d, Request& req, const PathParams
   model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
   key.identifier = parsed.first;
   req.audit.details["workspace"] = key.identifier;
+  TERRANE_RETURN_IF_ERROR(service::AuthorizeWorkspaceWrite(who, key, nullptr, parsed.second));
   TERRANE_RETURN_IF_ERROR(service::ValidateSecretReferences(d.store, key, parsed.second));
   TERRANE_RETURN_IF_ERROR(d.store.CreateWorkspace(key, parsed.second, d.clock.NowMillis()));
   return JsonResponse(200, boost::json::object());
@@ -144,8 +146,16 @@ absl::StatusOr<Response> Update(const ApiDeps& d, Request& req, const PathParams
   model::WorkspaceKey key = WorkspaceKeyFrom(who.account, p);
   TERRANE_ASSIGN_OR_RETURN(model::WorkspaceSpec spec,
                            model::ParseWorkspaceUpdate(req.body, key.identifier));
+  // Checked first against the workspace as read (so secret references are not validated for a
+  // caller who may not use them), then again inside the update's transaction, so a concurrent
+  // update cannot turn an edit into an unpermitted delete of a variable.
+  TERRANE_ASSIGN_OR_RETURN(model::Workspace current, d.store.GetWorkspace(key));
+  TERRANE_RETURN_IF_ERROR(service::AuthorizeWorkspaceWrite(who, key, &current.spec, spec));
   TERRANE_RETURN_IF_ERROR(service::ValidateSecretReferences(d.store, key, spec));
-  TERRANE_RETURN_IF_ERROR(d.store.UpdateWorkspace(key, spec, d.clock.NowMillis()));
+  TERRANE_RETURN_IF_ERROR(d.store.UpdateWorkspace(
+      key, spec, d.clock.NowMillis(), [&](const model::WorkspaceSpec& before) {
+        return service::AuthorizeWorkspaceWrite(who, key, &before, spec);
+      }));
   return JsonResponse(200, boost::json::object());
 }
 

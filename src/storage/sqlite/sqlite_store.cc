@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/status_macros.h"
+#include "storage/sqlite/internal/access.h"
 #include "storage/sqlite/internal/audit.h"
 #include "storage/sqlite/internal/change_watch.h"
 #include "storage/sqlite/internal/checkpointer.h"
@@ -79,6 +80,80 @@ absl::StatusOr<model::ApiKey> SqliteStore::GetApiKey(std::string_view id) {
                                   [&](Connection& c) { return internal::GetApiKey(c, id); });
 }
 
+// The access-control methods differ only in the internal function and transaction mode.
+#define TERRANE_SQLITE_READ(call) \
+  internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) { return internal::call; })
+#define TERRANE_SQLITE_WRITE(call) \
+  internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) { return internal::call; })
+
+absl::StatusOr<std::vector<model::ApiKey>> SqliteStore::ListApiKeys(std::string_view account,
+                                                                    std::string_view principal) {
+  return TERRANE_SQLITE_READ(ListApiKeys(c, account, principal));
+}
+
+absl::StatusOr<model::ApiKey> SqliteStore::RevokeApiKey(std::string_view account,
+                                                        std::string_view id, int64_t now) {
+  return TERRANE_SQLITE_WRITE(RevokeApiKey(c, account, id, now));
+}
+
+absl::StatusOr<KeyAccess> SqliteStore::GetKeyAccess(std::string_view id) {
+  return TERRANE_SQLITE_READ(GetKeyAccess(c, id));
+}
+
+absl::Status SqliteStore::CreatePrincipal(const model::Principal& principal) {
+  return TERRANE_SQLITE_WRITE(CreatePrincipal(c, principal));
+}
+
+absl::StatusOr<model::Principal> SqliteStore::GetPrincipal(std::string_view account,
+                                                           std::string_view identifier) {
+  return TERRANE_SQLITE_READ(GetPrincipal(c, account, identifier));
+}
+
+absl::StatusOr<std::vector<model::Principal>> SqliteStore::ListPrincipals(
+    std::string_view account) {
+  return TERRANE_SQLITE_READ(ListPrincipals(c, account));
+}
+
+absl::StatusOr<model::Principal> SqliteStore::DeletePrincipal(std::string_view account,
+                                                              std::string_view identifier) {
+  return TERRANE_SQLITE_WRITE(DeletePrincipal(c, account, identifier));
+}
+
+absl::Status SqliteStore::CreateRole(const model::Role& role) {
+  return TERRANE_SQLITE_WRITE(CreateRole(c, role));
+}
+
+absl::StatusOr<model::Role> SqliteStore::GetRole(std::string_view account,
+                                                 std::string_view identifier) {
+  return TERRANE_SQLITE_READ(GetRole(c, account, identifier));
+}
+
+absl::StatusOr<std::vector<model::Role>> SqliteStore::ListRoles(std::string_view account) {
+  return TERRANE_SQLITE_READ(ListRoles(c, account));
+}
+
+absl::StatusOr<model::Role> SqliteStore::DeleteRole(std::string_view account,
+                                                    std::string_view identifier) {
+  return TERRANE_SQLITE_WRITE(DeleteRole(c, account, identifier));
+}
+
+absl::Status SqliteStore::CreateRoleBinding(const model::RoleBinding& binding) {
+  return TERRANE_SQLITE_WRITE(CreateRoleBinding(c, binding));
+}
+
+absl::StatusOr<std::vector<model::RoleBinding>> SqliteStore::ListRoleBindings(
+    std::string_view account, std::string_view principal) {
+  return TERRANE_SQLITE_READ(ListRoleBindings(c, account, principal));
+}
+
+absl::StatusOr<model::RoleBinding> SqliteStore::DeleteRoleBinding(std::string_view account,
+                                                                  std::string_view id) {
+  return TERRANE_SQLITE_WRITE(DeleteRoleBinding(c, account, id));
+}
+
+#undef TERRANE_SQLITE_READ
+#undef TERRANE_SQLITE_WRITE
+
 absl::Status SqliteStore::CreateOrg(const model::Org& org) {
   return internal::RunTransaction(*pool_, TxnMode::kWrite,
                                   [&](Connection& c) { return internal::CreateOrg(c, org); });
@@ -151,9 +226,10 @@ absl::StatusOr<model::WorkspacePage> SqliteStore::ListWorkspaces(const model::Wo
 }
 
 absl::Status SqliteStore::UpdateWorkspace(const model::WorkspaceKey& key,
-                                          const model::WorkspaceSpec& spec, int64_t now) {
+                                          const model::WorkspaceSpec& spec, int64_t now,
+                                          const UpdateCheck& check) {
   return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
-    return internal::UpdateWorkspace(c, key, spec, now);
+    return internal::UpdateWorkspace(c, key, spec, now, check);
   });
 }
 

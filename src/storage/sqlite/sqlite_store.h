@@ -48,6 +48,30 @@ class SqliteStore final : public Store {
   absl::StatusOr<bool> AccountExists(std::string_view account) override;
   absl::Status CreateApiKey(const model::ApiKey& key) override;
   absl::StatusOr<model::ApiKey> GetApiKey(std::string_view id) override;
+  absl::StatusOr<std::vector<model::ApiKey>> ListApiKeys(std::string_view account,
+                                                         std::string_view principal) override;
+  absl::StatusOr<model::ApiKey> RevokeApiKey(std::string_view account, std::string_view id,
+                                             int64_t now) override;
+  absl::StatusOr<KeyAccess> GetKeyAccess(std::string_view id) override;
+
+  // Store: principals, custom roles and role bindings
+  absl::Status CreatePrincipal(const model::Principal& principal) override;
+  absl::StatusOr<model::Principal> GetPrincipal(std::string_view account,
+                                                std::string_view identifier) override;
+  absl::StatusOr<std::vector<model::Principal>> ListPrincipals(std::string_view account) override;
+  absl::StatusOr<model::Principal> DeletePrincipal(std::string_view account,
+                                                   std::string_view identifier) override;
+  absl::Status CreateRole(const model::Role& role) override;
+  absl::StatusOr<model::Role> GetRole(std::string_view account,
+                                      std::string_view identifier) override;
+  absl::StatusOr<std::vector<model::Role>> ListRoles(std::string_view account) override;
+  absl::StatusOr<model::Role> DeleteRole(std::string_view account,
+                                         std::string_view identifier) override;
+  absl::Status CreateRoleBinding(const model::RoleBinding& binding) override;
+  absl::StatusOr<std::vector<model::RoleBinding>> ListRoleBindings(
+      std::string_view account, std::string_view principal) override;
+  absl::StatusOr<model::RoleBinding> DeleteRoleBinding(std::string_view account,
+                                                       std::string_view id) override;
 
   // Store: organizations and projects
   absl::Status CreateOrg(const model::Org& org) override;
@@ -67,8 +91,9 @@ class SqliteStore final : public Store {
                                int64_t now) override;
   absl::StatusOr<model::Workspace> GetWorkspace(const model::WorkspaceKey& key) override;
   absl::StatusOr<model::WorkspacePage> ListWorkspaces(const model::WorkspaceQuery& q) override;
+  using Store::UpdateWorkspace;
   absl::Status UpdateWorkspace(const model::WorkspaceKey& key, const model::WorkspaceSpec& spec,
-                               int64_t now) override;
+                               int64_t now, const UpdateCheck& check) override;
   absl::StatusOr<DeleteCounts> DeleteWorkspace(const model::WorkspaceKey& key) override;
 
   // Store: locks

@@ -73,12 +73,29 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchemaVersion) {
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 }
 
+// Undoes migrations 4 (audit) and 5 (roles) on a freshly created database: the schema of
+// version 3.
+constexpr const char* kDowngradeToThree = R"sql(
+  DROP TABLE audit_log;
+  DROP TABLE role_bindings; DROP TABLE roles;
+  DROP INDEX api_keys_by_principal; DROP TABLE api_keys; DROP TABLE principals;
+  CREATE TABLE api_keys (
+    id            TEXT PRIMARY KEY,
+    account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    secret_sha256 TEXT NOT NULL,
+    created       INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX api_keys_by_account ON api_keys(account_id);
+  PRAGMA user_version = 3;)sql";
+
 // A database written before secrets existed (schema version 1) gains the secrets table and
 // keeps its data.
 TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   ASSERT_TRUE(SqliteStore::Open(path_).ok());
-  RawExec("DROP TABLE audit_log; DROP TABLE run_artifacts; DROP TABLE run_logs; "
-          "DROP TABLE runs; DROP TABLE secrets; PRAGMA user_version = 1;");
+  RawExec(kDowngradeToThree);
+  RawExec("DROP TABLE run_artifacts; DROP TABLE run_logs; DROP TABLE runs; DROP TABLE secrets; "
+          "PRAGMA user_version = 1;");
   RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
@@ -92,7 +109,7 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
 // data.
 TEST_F(SqliteStoreTest, MigratesAVersionThreeDatabase) {
   ASSERT_TRUE(SqliteStore::Open(path_).ok());
-  RawExec("DROP TABLE audit_log; PRAGMA user_version = 3;");
+  RawExec(kDowngradeToThree);
   RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
@@ -103,6 +120,32 @@ TEST_F(SqliteStoreTest, MigratesAVersionThreeDatabase) {
   model::AuditRecord record{.time = 5, .account = "acct", .action = "workspace.create"};
   ASSERT_TRUE((*store)->AppendAuditRecord(record).ok());
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM audit_log WHERE account = 'acct'"), 1);
+}
+
+// Keys made before roles existed could do everything: each becomes its own service account
+// holding admin at account scope, and keeps working.
+TEST_F(SqliteStoreTest, MigratesVersionThreeKeysToAdminPrincipals) {
+  ASSERT_TRUE(SqliteStore::Open(path_).ok());
+  RawExec(kDowngradeToThree);
+  RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1);"
+          "INSERT INTO api_keys VALUES ('00aa11bb22cc33dd', 'acct', 'admin', 'digest', 7);");
+  auto store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(RawInt("PRAGMA user_version"), sqlite::internal::LatestSchemaVersion());
+  absl::StatusOr<KeyAccess> access = (*store)->GetKeyAccess("00aa11bb22cc33dd");
+  ASSERT_TRUE(access.ok()) << access.status();
+  EXPECT_EQ(access->key.principal, "key_00aa11bb22cc33dd");
+  EXPECT_EQ(access->key.secret_sha256, "digest");
+  EXPECT_EQ(access->key.expires, 0);
+  EXPECT_EQ(access->key.revoked, 0);
+  ASSERT_EQ(access->bindings.size(), 1u);
+  EXPECT_EQ(access->bindings[0].role, "admin");
+  EXPECT_EQ(access->bindings[0].scope.org, "");
+  absl::StatusOr<model::Principal> principal =
+      (*store)->GetPrincipal("acct", "key_00aa11bb22cc33dd");
+  ASSERT_TRUE(principal.ok()) << principal.status();
+  EXPECT_EQ(principal->name, "admin");
+  EXPECT_EQ(principal->type, model::PrincipalType::kServiceAccount);
 }
 
 // Scoped lookups must use the IFNULL expression index; a plain `org_id IS ?` would not.

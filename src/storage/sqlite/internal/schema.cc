@@ -257,6 +257,67 @@ CREATE INDEX audit_by_action ON audit_log(account, action, seq);
 -- Pruning by age.
 CREATE INDEX audit_by_time ON audit_log(time);
 )sql",
+    // 5: principals, custom roles and role bindings; API keys get an owner, expiry, revocation.
+    R"sql(
+CREATE TABLE principals (
+  id         INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  identifier TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  type       TEXT NOT NULL CHECK (type IN ('user', 'service_account')),
+  created    INTEGER NOT NULL,
+  UNIQUE (account_id, identifier)
+);
+
+-- Custom roles only: the built-in ones (viewer, operator, admin) are code, not rows.
+-- permissions_json is an array of permission names, read and written whole.
+CREATE TABLE roles (
+  id               INTEGER PRIMARY KEY,
+  account_id       TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  identifier       TEXT NOT NULL,
+  name             TEXT NOT NULL,
+  description      TEXT NOT NULL,
+  permissions_json TEXT NOT NULL,
+  created          INTEGER NOT NULL,
+  updated          INTEGER NOT NULL,
+  UNIQUE (account_id, identifier)
+);
+
+-- The scope is the account when org_id is NULL, the org when only project_id is NULL. Bindings
+-- cascade from their org or project, so a scope deleted and created again under the same name
+-- grants nothing it did not grant before. `role` names a built-in or custom role; the store
+-- refuses to delete a custom role that is still bound.
+CREATE TABLE role_bindings (
+  id           TEXT PRIMARY KEY,
+  account_id   TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  principal_id INTEGER NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+  role         TEXT NOT NULL,
+  org_id       INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+  project_id   INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+  created      INTEGER NOT NULL,
+  CHECK (project_id IS NULL OR org_id IS NOT NULL)
+);
+CREATE UNIQUE INDEX role_bindings_unique
+  ON role_bindings(principal_id, role, IFNULL(org_id, 0), IFNULL(project_id, 0));
+CREATE INDEX role_bindings_by_role ON role_bindings(account_id, role);
+CREATE INDEX role_bindings_by_org ON role_bindings(org_id);
+CREATE INDEX role_bindings_by_project ON role_bindings(project_id);
+
+ALTER TABLE api_keys ADD COLUMN principal_id INTEGER REFERENCES principals(id) ON DELETE CASCADE;
+ALTER TABLE api_keys ADD COLUMN expires INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE api_keys ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX api_keys_by_principal ON api_keys(principal_id);
+
+-- Every key made before roles existed could do everything in its account: each becomes a
+-- service account of its own, key_<key id>, holding the admin role at account scope.
+INSERT INTO principals(account_id, identifier, name, type, created)
+  SELECT account_id, 'key_' || id, name, 'service_account', created FROM api_keys;
+UPDATE api_keys SET principal_id = (
+  SELECT p.id FROM principals p
+  WHERE p.account_id = api_keys.account_id AND p.identifier = 'key_' || api_keys.id);
+INSERT INTO role_bindings(id, account_id, principal_id, role, created)
+  SELECT 'key_' || id, account_id, principal_id, 'admin', created FROM api_keys;
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -65,37 +65,6 @@ absl::StatusOr<bool> AccountExists(Connection& conn, std::string_view account) {
   return true;
 }
 
-absl::Status CreateApiKey(Connection& conn, const model::ApiKey& key) {
-  TERRANE_RETURN_IF_ERROR(CheckAccount(conn, key.account));
-  TERRANE_ASSIGN_OR_RETURN(Statement exists,
-                           Statement::Prepare(conn, "SELECT 1 FROM api_keys WHERE id = ?"));
-  TERRANE_ASSIGN_OR_RETURN(bool duplicate, exists.Bind(1, key.id).Step());
-  if (duplicate) return absl::AlreadyExistsError(Cat("API key '", key.id, "' already exists"));
-  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
-      INSERT INTO api_keys(id, account_id, name, secret_sha256, created)
-      VALUES (?, ?, ?, ?, ?))sql"));
-  return stmt.Bind(1, key.id)
-      .Bind(2, key.account)
-      .Bind(3, key.name)
-      .Bind(4, key.secret_sha256)
-      .Bind(5, key.created)
-      .Run();
-}
-
-absl::StatusOr<model::ApiKey> GetApiKey(Connection& conn, std::string_view id) {
-  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
-      SELECT account_id, name, secret_sha256, created FROM api_keys WHERE id = ?)sql"));
-  TERRANE_ASSIGN_OR_RETURN(bool row, stmt.Bind(1, id).Step());
-  if (!row) return absl::NotFoundError(Cat("API key '", id, "' not found"));
-  model::ApiKey key;
-  key.id = std::string(id);
-  key.account = stmt.Text(0);
-  key.name = stmt.Text(1);
-  key.secret_sha256 = stmt.Text(2);
-  key.created = stmt.Int(3);
-  return key;
-}
-
 absl::Status CreateOrg(Connection& conn, const model::Org& org) {
   TERRANE_RETURN_IF_ERROR(CheckAccount(conn, org.account));
   absl::StatusOr<int64_t> existing = ResolveOrg(conn, org.account, org.identifier);

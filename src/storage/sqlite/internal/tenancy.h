@@ -1,4 +1,4 @@
-// Accounts, API keys, organizations and projects. Each function runs inside the caller's
+// Accounts, organizations and projects. Each function runs inside the caller's
 // transaction and follows the contract of the matching storage::Store method.
 #pragma once
 
@@ -15,8 +15,6 @@ namespace terrane::storage::sqlite::internal {
 
 absl::Status CreateAccount(Connection& conn, std::string_view account, int64_t now);
 absl::StatusOr<bool> AccountExists(Connection& conn, std::string_view account);
-absl::Status CreateApiKey(Connection& conn, const model::ApiKey& key);
-absl::StatusOr<model::ApiKey> GetApiKey(Connection& conn, std::string_view id);
 
 absl::Status CreateOrg(Connection& conn, const model::Org& org);
 absl::StatusOr<model::Org> GetOrg(Connection& conn, std::string_view account, std::string_view org);

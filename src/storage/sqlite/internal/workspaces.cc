@@ -244,10 +244,12 @@ absl::StatusOr<model::Workspace> GetWorkspace(Connection& conn, const model::Wor
 }
 
 absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,
-                             const model::WorkspaceSpec& spec, int64_t now) {
+                             const model::WorkspaceSpec& spec, int64_t now,
+                             const UpdateCheck& check) {
   TERRANE_ASSIGN_OR_RETURN(int64_t workspace_id, ResolveWorkspace(conn, key));
   TERRANE_ASSIGN_OR_RETURN(std::optional<model::Workspace> before, FindWorkspace(conn, key));
   TERRANE_CHECK(before.has_value());
+  if (check) TERRANE_RETURN_IF_ERROR(check(before->spec));
   model::WorkspaceStatus status = before->status;
   bool applied = status == model::WorkspaceStatus::kActive ||
                  status == model::WorkspaceStatus::kDrifted;

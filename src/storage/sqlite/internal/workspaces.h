@@ -22,7 +22,8 @@ absl::StatusOr<model::Workspace> GetWorkspace(Connection& conn, const model::Wor
 absl::StatusOr<std::optional<model::Workspace>> FindWorkspace(Connection& conn,
                                                               const model::WorkspaceKey& key);
 absl::Status UpdateWorkspace(Connection& conn, const model::WorkspaceKey& key,
-                             const model::WorkspaceSpec& spec, int64_t now);
+                             const model::WorkspaceSpec& spec, int64_t now,
+                             const UpdateCheck& check);
 absl::StatusOr<DeleteCounts> DeleteWorkspace(Connection& conn, const model::WorkspaceKey& key);
 
 }  // namespace terrane::storage::sqlite::internal
