@@ -16,6 +16,8 @@
 
 namespace terrane::service {
 
+class RequestLimiter;
+
 // Who is calling.
 struct Principal {
   std::string key_id;
@@ -52,6 +54,11 @@ class Authenticator {
   std::string IssueRunCredential(std::string_view run_id, const model::WorkspaceKey& workspace);
   void RevokeRunCredential(std::string_view run_id);
 
+  // The abuse limits the HTTP layer applies after verifying (service/request_limiter.h);
+  // nullptr (the default) applies none. `limiter` must outlive this object.
+  void set_limiter(RequestLimiter* limiter) { limiter_ = limiter; }
+  RequestLimiter* limiter() const { return limiter_; }
+
  private:
   struct CachedKey {
     model::ApiKey key;
@@ -68,6 +75,7 @@ class Authenticator {
                                                 std::string_view secret) const;
 
   storage::Store& store_;
+  RequestLimiter* limiter_ = nullptr;
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, CachedKey> cache_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, RunCredential> run_credentials_ ABSL_GUARDED_BY(mu_);

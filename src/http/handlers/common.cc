@@ -9,6 +9,7 @@
 #include "common/crypto.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "service/request_limiter.h"
 
 namespace terrane::http::handlers {
 namespace {
@@ -27,10 +28,16 @@ std::optional<std::string> BasicPassword(std::string_view header) {
   return decoded->substr(colon + 1);
 }
 
-}  // namespace
+// The server's abuse limits on the outcome of authenticating `req` (none when not configured).
+absl::StatusOr<service::Principal> Limited(const Request& req, const service::Authenticator& auth,
+                                           absl::StatusOr<service::Principal> verified) {
+  service::RequestLimiter* limiter = auth.limiter();
+  if (limiter == nullptr) return verified;
+  return limiter->Admit(req.remote, std::move(verified), std::chrono::steady_clock::now());
+}
 
-absl::StatusOr<service::Principal> AuthenticateRest(const Request& req,
-                                                    const service::Authenticator& auth) {
+absl::StatusOr<service::Principal> VerifyRest(const Request& req,
+                                              const service::Authenticator& auth) {
   std::optional<std::string_view> key = req.Header("x-api-key");
   if (!key.has_value() || key->empty()) {
     return auth.Verify("");  // the one "missing API key" message
@@ -49,8 +56,8 @@ absl::StatusOr<service::Principal> AuthenticateRest(const Request& req,
   return who;
 }
 
-absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,
-                                                       const service::Authenticator& auth) {
+absl::StatusOr<service::Principal> VerifyBackend(const Request& req,
+                                                 const service::Authenticator& auth) {
   std::string key;
   if (std::optional<std::string_view> authz = req.Header("authorization")) {
     std::optional<std::string> password = BasicPassword(*authz);
@@ -66,6 +73,18 @@ absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,
   if (!account.has_value()) account = req.Header("harness-account");
   if (!account.has_value() || account->empty()) return auth.Verify(key);
   return auth.VerifyForAccount(key, *account);
+}
+
+}  // namespace
+
+absl::StatusOr<service::Principal> AuthenticateRest(const Request& req,
+                                                    const service::Authenticator& auth) {
+  return Limited(req, auth, VerifyRest(req, auth));
+}
+
+absl::StatusOr<service::Principal> AuthenticateBackend(const Request& req,
+                                                       const service::Authenticator& auth) {
+  return Limited(req, auth, VerifyBackend(req, auth));
 }
 
 model::WorkspaceKey WorkspaceKeyFrom(std::string_view account, const PathParams& params) {

@@ -84,7 +84,8 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ(RawInt("PRAGMA user_version"), sqlite::internal::LatestSchemaVersion());
   model::Secret secret{.key = {.account = "acct", .identifier = "tok"}, .name = "tok"};
-  ASSERT_TRUE((*store)->CreateSecret(secret, std::string(29, 'c')).ok());
+  // A version-1 sealed value (version byte 1, then nonce, ciphertext and tag).
+  ASSERT_TRUE((*store)->CreateSecret(secret, "\x01" + std::string(28, 'c')).ok());
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM secrets WHERE account_id = 'acct'"), 1);
 }
 

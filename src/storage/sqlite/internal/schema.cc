@@ -224,6 +224,17 @@ CREATE TABLE run_artifacts (
   PRIMARY KEY (run_seq, kind)
 );
 )sql",
+    // 4: master key rotation. key_id is the MasterKey::Id() a secret's ciphertext names ("" for
+    // values sealed before key ids existed); secret_sealing holds the one id new values must be
+    // sealed with, so a write sealed with a rotated-out key is refused inside its transaction.
+    R"sql(
+ALTER TABLE secrets ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX secrets_by_key_id ON secrets(key_id);
+CREATE TABLE secret_sealing (
+  only   INTEGER PRIMARY KEY CHECK (only = 1),
+  key_id TEXT NOT NULL
+);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
