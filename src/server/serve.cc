@@ -67,6 +67,17 @@ absl::StatusOr<std::unique_ptr<MasterKeyRing>> MakeKeyRing(storage::Store& store
   if (loaded.next.has_value()) keys.push_back(*loaded.next);
   absl::StatusOr<std::string> sealing = store.InitSealingKeyId(loaded.key.Id());
   if (!sealing.ok()) return sealing.status();
+  if (*sealing != loaded.key.Id() && (!loaded.next.has_value() || *sealing != loaded.next->Id())) {
+    // Another key is recorded, but when no stored value needs it (no secrets yet, say, and a
+    // key file deleted on purpose) the loaded key simply takes over.
+    absl::StatusOr<std::vector<storage::StoredSecret>> others =
+        store.ListSecretsSealedWithOtherKey(loaded.key.Id(), 1);
+    if (!others.ok()) return others.status();
+    if (others->empty()) {
+      if (absl::Status set = store.SetSealingKeyId(loaded.key.Id()); !set.ok()) return set;
+      *sealing = loaded.key.Id();
+    }
+  }
   MasterKeyRing::Loader loader;
   if (!loaded.path.empty()) {
     loader = [path = loaded.path] { return ReadKeyFiles(path); };

@@ -262,10 +262,12 @@ TEST_P(StoreTest, SealingKeyIdIsSetOnceByInitAndThenRefusesOtherKeys) {
 
 TEST_P(StoreTest, SecretsSealedWithOtherKeysAreListedAndSwappedOnlyIfUnchanged) {
   const MasterKey a = MasterKey::Generate(), b = MasterKey::Generate();
-  ASSERT_OK_AND_ASSIGN(std::string id, store().InitSealingKeyId(a.Id()));
   ASSERT_OK(store().CreateSecret(MakeSecret(AccountSecret("acct")), Seal(a, "1", "x").value()));
   ASSERT_OK(store().CreateSecret(MakeSecret(OrgSecret("org")), Seal(a, "2", "x").value()));
+  // Written before key ids existed (and before any sealing key id was recorded).
   ASSERT_OK(store().CreateSecret(MakeSecret(ProjectSecret("proj")), Cipher("legacy")));
+  ASSERT_OK_AND_ASSIGN(std::string id, store().InitSealingKeyId(a.Id()));
+  EXPECT_EQ(id, a.Id());
   ASSERT_OK(store().SetSealingKeyId(b.Id()));
   ASSERT_OK(store().CreateSecret(MakeSecret(ProjectSecret("new")), Seal(b, "4", "x").value()));
 

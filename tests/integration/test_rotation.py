@@ -50,6 +50,8 @@ def secret_body(identifier, value):
 
 
 class RotationTest(RunTestCase):
+    # The writer below sends as many requests as it can during the rotation.
+    server_args = ("--cancel-grace", "5", "--rate-limit", "0")
 
     def rows(self):
         db = sqlite3.connect(os.path.join(self.server.data_dir, "terrane.db"))

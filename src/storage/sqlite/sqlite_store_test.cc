@@ -78,7 +78,7 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchemaVersion) {
 TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   ASSERT_TRUE(SqliteStore::Open(path_).ok());
   RawExec("DROP TABLE run_artifacts; DROP TABLE run_logs; DROP TABLE runs; DROP TABLE secrets; "
-          "PRAGMA user_version = 1;");
+          "DROP TABLE secret_sealing; PRAGMA user_version = 1;");
   RawExec("INSERT INTO accounts(id, created) VALUES ('acct', 1)");
   auto store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
