@@ -117,8 +117,8 @@ TEST(SealTest, TamperingWithAnyPartFails) {
 TEST(SealTest, TruncatedOrExtendedInputFails) {
   MasterKey key = KeyOf('k');
   const std::string sealed = Seal(key, "value", "aad").value();
-  for (size_t n : {size_t{0}, size_t{1}, size_t{13}, size_t{21}, kSealOverhead - 1,
-                   sealed.size() - 1}) {
+  for (size_t n :
+       {size_t{0}, size_t{1}, size_t{13}, size_t{21}, kSealOverhead - 1, sealed.size() - 1}) {
     SCOPED_TRACE(n);
     absl::StatusOr<std::string> opened = Open(key, sealed.substr(0, n), "aad");
     ASSERT_FALSE(opened.ok());
@@ -143,7 +143,8 @@ TEST(SealTest, WrongKeyIsNamedByItsId) {
 }
 
 // Values sealed before key ids existed (version 1: version || nonce || ciphertext || tag, only
-// `aad` authenticated) still open. The bytes were made by an independent AES-GCM implementation (key 32 x "k", aad "aad").
+// `aad` authenticated) still open. The bytes were made by an independent AES-GCM implementation
+// (key 32 x "k", aad "aad").
 TEST(SealTest, VersionOneValuesStillOpen) {
   MasterKey key = KeyOf('k');
   const std::string v1 = Base64Decode("AQABAgMEBQYHCAkKCwa4k09nqadhl+KiYEsZhL/GoYGoEoMu").value();

@@ -11,8 +11,8 @@ namespace terrane {
 
 absl::Status TooManyRequests(std::string_view message, int64_t seconds) {
   absl::Status status = absl::ResourceExhaustedError(AsAbsl(message));
-  status.SetPayload(AsAbsl(kRetryAfterPayload), absl::Cord(std::to_string(std::max<int64_t>(
-                                                     1, seconds))));
+  status.SetPayload(AsAbsl(kRetryAfterPayload),
+                    absl::Cord(std::to_string(std::max<int64_t>(1, seconds))));
   return status;
 }
 
@@ -47,7 +47,8 @@ int64_t TokenBuckets::Take(std::string_view key, TimePoint now) {
   auto it = shard.buckets.find(AsAbsl(key));
   if (it == shard.buckets.end()) {
     if (shard.buckets.size() >= max_per_shard_) Evict(shard, now);
-    it = shard.buckets.emplace(std::string(key), Bucket{.tokens = options_.burst, .last = now, .taken = now})
+    it = shard.buckets
+             .emplace(std::string(key), Bucket{.tokens = options_.burst, .last = now, .taken = now})
              .first;
   }
   Bucket& bucket = it->second;

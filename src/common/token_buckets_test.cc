@@ -82,8 +82,8 @@ TEST(TokenBucketsTest, WithoutIdleBucketsTheLeastRecentlyUsedGoes) {
   ASSERT_EQ(buckets.Take("recent", kStart + seconds(1)), 0);
   ASSERT_EQ(buckets.Take("new", kStart + seconds(2)), 0);  // evicts "old"
   EXPECT_EQ(buckets.size(), 2u);
-  EXPECT_EQ(buckets.Take("old", kStart + seconds(3)), 0);     // forgotten: starts full
-  EXPECT_GT(buckets.Take("new", kStart + seconds(3)), 0);     // kept: still empty
+  EXPECT_EQ(buckets.Take("old", kStart + seconds(3)), 0);  // forgotten: starts full
+  EXPECT_GT(buckets.Take("new", kStart + seconds(3)), 0);  // kept: still empty
 }
 
 }  // namespace

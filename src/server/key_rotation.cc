@@ -40,8 +40,7 @@ absl::StatusOr<std::pair<MasterKey, bool>> NextKey(const std::string& next_path)
 // Renames `from` over `to` and makes the rename durable.
 absl::Status Publish(const std::string& from, const std::string& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0) {
-    return absl::InternalError(
-        Cat("cannot rename ", from, " to ", to, ": ", std::strerror(errno)));
+    return absl::InternalError(Cat("cannot rename ", from, " to ", to, ": ", std::strerror(errno)));
   }
   const size_t slash = to.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : to.substr(0, slash + 1);
@@ -73,9 +72,8 @@ absl::StatusOr<int> ReencryptBatch(storage::Store& store, MasterKeyRing& ring,
     absl::StatusOr<std::string> sealed = Seal(next, *plaintext, binding);
     OPENSSL_cleanse(plaintext->data(), plaintext->size());
     TERRANE_RETURN_IF_ERROR(sealed.status());
-    swaps.push_back({.key = key,
-                     .expected = std::move(stored.ciphertext),
-                     .ciphertext = *std::move(sealed)});
+    swaps.push_back(
+        {.key = key, .expected = std::move(stored.ciphertext), .ciphertext = *std::move(sealed)});
   }
   if (swaps.empty()) return 0;
   TERRANE_ASSIGN_OR_RETURN(int n, store.ReplaceSecretCiphertexts(swaps));
@@ -110,8 +108,7 @@ absl::StatusOr<RotationResult> RotateMasterKey(storage::Store& store, const std:
   TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<MasterKeyRing> ring,
                            MasterKeyRing::Create({*current, next}, next.Id(), nullptr));
   while (true) {
-    TERRANE_ASSIGN_OR_RETURN(int listed,
-                             ReencryptBatch(store, *ring, next, &result.reencrypted));
+    TERRANE_ASSIGN_OR_RETURN(int listed, ReencryptBatch(store, *ring, next, &result.reencrypted));
     if (listed == 0) break;
   }
   TERRANE_RETURN_IF_ERROR(Publish(next_path, key_path));

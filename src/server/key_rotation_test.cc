@@ -41,8 +41,8 @@ class KeyRotationTest : public ::testing::Test {
   std::string path() const { return dir_ + "/" + kMasterKeyFile; }
   std::string Resolve(MasterKeyRing& ring, int i) {
     model::WorkspaceKey ws{.account = "acct", .org = "o", .project = "p", .identifier = "w"};
-    auto resolved = service::ResolveSecretReferences(*store_, ring, ws,
-                                                     {"account.s" + std::to_string(i)});
+    auto resolved =
+        service::ResolveSecretReferences(*store_, ring, ws, {"account.s" + std::to_string(i)});
     return resolved.ok() ? resolved->begin()->second : std::string(resolved.status().message());
   }
 

@@ -26,8 +26,8 @@ struct ServeOptions {
   // Abuse limits (http/server.h, service/request_limiter.h); a rate of 0 disables that limit.
   double rate_limit = 100;         // requests per second per API key
   double rate_burst = 1000;        // requests at once per API key
-  double auth_failure_rate = 1;    // failed authentications per second per remote address
-  double auth_failure_burst = 30;  // failed authentications at once per remote address
+  double auth_failure_rate = 2;    // failed authentications per second per remote address
+  double auth_failure_burst = 100;  // failed authentications at once per remote address
   size_t max_connections = 1024;
   size_t max_connections_per_address = 256;
   size_t max_header_bytes = 64 * 1024;

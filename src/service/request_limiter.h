@@ -21,8 +21,8 @@ struct RequestLimitOptions {
   double key_rate = 100;
   double key_burst = 1000;
   // Failed authentications per second per remote address, and how many at once; <= 0 disables.
-  double auth_failure_rate = 1;
-  double auth_failure_burst = 30;
+  double auth_failure_rate = 2;
+  double auth_failure_burst = 100;
   size_t max_tracked = 16384;  // buckets kept per table (idle ones are forgotten first)
 };
 
@@ -35,7 +35,7 @@ class RequestLimiter {
   // Applies the limits to the outcome of authenticating a request from `remote`:
   //  - a verified API key takes a token from its bucket; ResourceExhausted when it is empty;
   //  - an Unauthenticated failure takes a token from `remote`'s failure bucket and becomes
-  //    ResourceExhausted when that is empty (the 401's reason is not repeated);
+  //    ResourceExhausted, still quoting the failure's reason, when that is empty;
   //  - run credentials and every other outcome pass unchanged.
   absl::StatusOr<Principal> Admit(std::string_view remote, absl::StatusOr<Principal> verified,
                                   TimePoint now);

@@ -50,6 +50,7 @@ TEST(RequestLimiterTest, FailedAuthenticationsFromOneAddressBecome429) {
   absl::StatusOr<Principal> limited = limiter.Admit("10.0.0.9", bad, kStart);
   ASSERT_EQ(limited.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(RetryAfter(limited.status()), "2");
+  EXPECT_NE(limited.status().message().find("the API key is not valid"), absl::string_view::npos);
   // The same address with a valid key still gets in; other addresses are not affected.
   EXPECT_TRUE(limiter.Admit("10.0.0.9", Key("good"), kStart).ok());
   EXPECT_EQ(limiter.Admit("10.0.0.8", bad, kStart).status().code(),

@@ -26,8 +26,9 @@ absl::StatusOr<std::string> InitSealingKeyId(Connection& conn, std::string_view 
 absl::Status SetSealingKeyId(Connection& conn, std::string_view key_id) {
   TERRANE_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(conn, "INSERT INTO secret_sealing(only, key_id) VALUES (1, ?) "
-                               "ON CONFLICT(only) DO UPDATE SET key_id = excluded.key_id"));
+      Statement::Prepare(conn,
+                         "INSERT INTO secret_sealing(only, key_id) VALUES (1, ?) "
+                         "ON CONFLICT(only) DO UPDATE SET key_id = excluded.key_id"));
   return stmt.Bind(1, key_id).Run();
 }
 
@@ -65,9 +66,10 @@ absl::StatusOr<std::vector<StoredSecret>> ListSecretsSealedWithOtherKey(Connecti
     TERRANE_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return out;
     StoredSecret stored;
-    stored.secret.key = model::SecretKey{
-        .account = stmt.Text(0), .org = stmt.Text(1), .project = stmt.Text(2),
-        .identifier = stmt.Text(3)};
+    stored.secret.key = model::SecretKey{.account = stmt.Text(0),
+                                         .org = stmt.Text(1),
+                                         .project = stmt.Text(2),
+                                         .identifier = stmt.Text(3)};
     stored.ciphertext = stmt.Blob(4);
     out.push_back(std::move(stored));
   }
