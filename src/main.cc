@@ -59,6 +59,51 @@ int main(int argc, char** argv) {
                         "Seconds between interrupting terraform and killing it on cancel")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600));
+  serve_cmd->add_option("--rate-limit", serve.rate_limit,
+                        "Requests per second allowed per API key (0 = unlimited); more get 429")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  serve_cmd->add_option("--rate-burst", serve.rate_burst,
+                        "Requests an API key may send at once before --rate-limit applies")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  serve_cmd->add_option("--auth-failure-rate", serve.auth_failure_rate,
+                        "Failed authentications per second allowed per remote address (0 = "
+                        "unlimited); more get 429")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  serve_cmd->add_option("--auth-failure-burst", serve.auth_failure_burst,
+                        "Failed authentications a remote address may have at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  serve_cmd->add_option("--max-connections", serve.max_connections,
+                        "Open connections in total; more are answered 503 and closed")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  serve_cmd->add_option("--max-connections-per-address", serve.max_connections_per_address,
+                        "Open connections per remote address; more are answered 429 and closed")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  serve_cmd->add_option("--max-header-bytes", serve.max_header_bytes,
+                        "Largest request line plus headers; larger get 431")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{16} << 20));
+  serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes,
+                        "Largest body on routes other than state writes; larger get 413")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 40));
+  serve_cmd->add_option("--header-timeout", serve.header_timeout_seconds,
+                        "Seconds a new connection has to send its whole first request header")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve_cmd->add_option("--io-timeout", serve.io_timeout_seconds,
+                        "Seconds without progress while a body is read or a response written")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve_cmd->add_option("--idle-timeout", serve.idle_timeout_seconds,
+                        "Seconds a kept-alive connection may take to send its next request header")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 3600));
   serve_cmd->footer("Example: terrane serve --listen 127.0.0.1:8080 --data-dir ./data");
 
   CLI::App* admin = app.add_subcommand("admin", "Administer a data directory");
@@ -104,6 +149,15 @@ int main(int argc, char** argv) {
   prune_audit->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
   prune_audit->footer("Example: terrane admin prune-audit --before 365d --data-dir ./data");
 
+  CLI::App* rotate_key = admin->add_subcommand(
+      "rotate-master-key",
+      "Replace the secret store's master key and re-encrypt every secret (servers may run)");
+  std::string rotate_key_file;
+  rotate_key->add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
+  rotate_key->add_option("--master-key-file", rotate_key_file,
+                         "The key file the server uses; default DATA_DIR/master.key");
+  rotate_key->footer("Example: terrane admin rotate-master-key --data-dir ./data");
+
   CLI::App* version = app.add_subcommand("version", "Print the version");
   version->footer("Example: terrane version");
   terrane::cli::ClientCommands client(app);
@@ -125,6 +179,7 @@ int main(int argc, char** argv) {
   }
   if (*create_account) return terrane::server::AdminCreateAccount(data_dir, new_account);
   if (*prune_audit) return terrane::server::AdminPruneAudit(data_dir, audit_before);
+  if (*rotate_key) return terrane::server::AdminRotateMasterKey(data_dir, rotate_key_file);
   if (*version) {
     std::cout << "terrane " << TERRANE_VERSION << std::endl;
     return 0;

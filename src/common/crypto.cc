@@ -31,7 +31,7 @@ std::string Digest(const EVP_MD* md, std::string_view data) {
 
 constexpr size_t kNonceSize = 12;
 constexpr size_t kTagSize = 16;
-static_assert(kSealOverhead == 1 + kNonceSize + kTagSize);
+static_assert(kSealOverhead == 1 + kSealKeyIdSize + kNonceSize + kTagSize);
 
 struct CipherCtxFree {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
@@ -100,20 +100,44 @@ std::string MasterKey::ToBase64() const {
   return Base64Encode(std::string_view(reinterpret_cast<const char*>(bytes_), kSize));
 }
 
+namespace {
+
+constexpr size_t kV1Header = 1;
+constexpr size_t kV2Header = 1 + kSealKeyIdSize;
+
+// The raw key id of the key `bytes` (MasterKey::kSize of them).
+std::string KeyIdBytes(const unsigned char* bytes) {
+  // Domain-separated, so the id is never a digest anything else computes over the key.
+  std::string input = "terrane master key id\n";
+  input.append(reinterpret_cast<const char*>(bytes), MasterKey::kSize);
+  std::string digest = Digest(Sha256Md(), input);
+  OPENSSL_cleanse(input.data(), input.size());
+  digest.resize(kSealKeyIdSize);
+  return digest;
+}
+
+}  // namespace
+
+std::string MasterKey::Id() const { return HexEncode(KeyIdBytes(bytes_)); }
+
 absl::StatusOr<std::string> Seal(const MasterKey& key, std::string_view plaintext,
                                  std::string_view aad) {
   std::string out(kSealOverhead + plaintext.size(), '\0');
   out[0] = static_cast<char>(kSealVersion);
-  unsigned char* nonce = Bytes(out) + 1;
+  out.replace(1, kSealKeyIdSize, KeyIdBytes(key.bytes_));
+  unsigned char* nonce = Bytes(out) + kV2Header;
   unsigned char* body = nonce + kNonceSize;
   if (RAND_bytes(nonce, static_cast<int>(kNonceSize)) != 1) {
     return absl::InternalError("seal: the random number generator failed");
   }
+  const std::string_view header(out.data(), kV2Header);
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   bool ok =
       ctx != nullptr &&
       EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(header),
+                        static_cast<int>(header.size())) == 1 &&
       EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
       EVP_EncryptUpdate(ctx.get(), body, &len, Bytes(plaintext),
                         static_cast<int>(plaintext.size())) == 1 &&
@@ -125,20 +149,39 @@ absl::StatusOr<std::string> Seal(const MasterKey& key, std::string_view plaintex
   return out;
 }
 
+std::optional<std::string> SealedKeyId(std::string_view sealed) {
+  if (sealed.empty()) return std::nullopt;
+  const auto version = static_cast<unsigned char>(sealed[0]);
+  if (version == 1 && sealed.size() >= kV1Header + kNonceSize + kTagSize) return std::string();
+  if (version == 2 && sealed.size() >= kSealOverhead) {
+    return HexEncode(sealed.substr(1, kSealKeyIdSize));
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<std::string> Open(const MasterKey& key, std::string_view sealed,
                                  std::string_view aad) {
-  if (sealed.size() < kSealOverhead) {
+  std::optional<std::string> key_id = SealedKeyId(sealed);
+  if (!key_id.has_value()) {
+    if (!sealed.empty() && sealed[0] != 1 && sealed[0] != 2) {
+      return absl::DataLossError(
+          absl::StrCat("stored secret has unknown format version ",
+                       static_cast<int>(static_cast<unsigned char>(sealed[0]))));
+    }
     return absl::DataLossError(absl::StrCat("stored secret is truncated: ", sealed.size(),
                                             " bytes, at least ", kSealOverhead, " expected"));
   }
-  if (static_cast<unsigned char>(sealed[0]) != kSealVersion) {
-    return absl::DataLossError(
-        absl::StrCat("stored secret has unknown format version ",
-                     static_cast<int>(static_cast<unsigned char>(sealed[0]))));
+  if (!key_id->empty() && *key_id != key.Id()) {
+    return absl::DataLossError(absl::StrCat("stored secret is sealed with master key ", *key_id,
+                                            ", not with the key in use (", key.Id(), ")"));
   }
-  const unsigned char* nonce = Bytes(sealed) + 1;
+  const size_t header_size = key_id->empty() ? kV1Header : kV2Header;
+  // Version 2 authenticates its header; version 1 authenticated `aad` alone.
+  const std::string_view header =
+      key_id->empty() ? std::string_view() : sealed.substr(0, header_size);
+  const unsigned char* nonce = Bytes(sealed) + header_size;
   const unsigned char* body = nonce + kNonceSize;
-  const size_t body_size = sealed.size() - kSealOverhead;
+  const size_t body_size = sealed.size() - header_size - kNonceSize - kTagSize;
   // GCM wants a writable tag buffer.
   unsigned char tag[kTagSize];
   std::memcpy(tag, body + body_size, kTagSize);
@@ -148,6 +191,8 @@ absl::StatusOr<std::string> Open(const MasterKey& key, std::string_view sealed,
   bool ok =
       ctx != nullptr &&
       EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes_, nonce) == 1 &&
+      (header.empty() || EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(header),
+                                           static_cast<int>(header.size())) == 1) &&
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) == 1 &&
       EVP_DecryptUpdate(ctx.get(), Bytes(out), &len, body, static_cast<int>(body_size)) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize), tag) == 1;

@@ -48,6 +48,11 @@ class MasterKey {
   // Standard base64 of the bytes, for writing a new key file. The one way out; never log it.
   std::string ToBase64() const;
 
+  // This key's public name: 16 hex characters of a one-way digest of the bytes, stored in each
+  // value it seals and in the database, so that the right key can be picked during a rotation.
+  // Safe to print and log.
+  std::string Id() const;
+
   friend std::ostream& operator<<(std::ostream& os, const MasterKey&) {
     return os << "MasterKey(***)";
   }
@@ -60,22 +65,28 @@ class MasterKey {
   unsigned char bytes_[kSize];
 };
 
-// Version byte of the sealed format below; a new format gets a new byte.
-inline constexpr unsigned char kSealVersion = 1;
-// Bytes Seal adds to the plaintext: version (1) + nonce (12) + GCM tag (16).
-inline constexpr size_t kSealOverhead = 1 + 12 + 16;
+// Version byte of the sealed format below; a new format gets a new byte. Version 1 (no key id:
+// version || nonce || ciphertext || tag, `aad` alone authenticated) is still opened.
+inline constexpr unsigned char kSealVersion = 2;
+inline constexpr size_t kSealKeyIdSize = 8;  // raw bytes of MasterKey::Id()
+// Bytes Seal adds to the plaintext: version (1) + key id (8) + nonce (12) + GCM tag (16).
+inline constexpr size_t kSealOverhead = 1 + kSealKeyIdSize + 12 + 16;
 
-// AES-256-GCM: returns version byte || 12-byte random nonce || ciphertext || 16-byte tag.
-// `aad` is authenticated but not stored: Open must be given the same bytes (callers bind the
-// ciphertext to where it is stored, so a row copied elsewhere does not decrypt). Internal only
-// when OpenSSL itself fails.
+// AES-256-GCM: returns version byte || key id || 12-byte random nonce || ciphertext || 16-byte
+// tag. Version and key id are authenticated with `aad`, which is not stored: Open must be given
+// the same bytes (callers bind the ciphertext to where it is stored, so a row copied elsewhere
+// does not decrypt). Internal only when OpenSSL itself fails.
 absl::StatusOr<std::string> Seal(const MasterKey& key, std::string_view plaintext,
                                  std::string_view aad);
 
-// Reverses Seal. DataLoss when `sealed` is truncated, has an unknown version, or does not
-// authenticate (tampered bytes, another key or another `aad`); never returns unauthenticated
-// plaintext.
+// Reverses Seal (either version). DataLoss when `sealed` is truncated, has an unknown version,
+// names another key, or does not authenticate (tampered bytes, another key or another `aad`);
+// never returns unauthenticated plaintext.
 absl::StatusOr<std::string> Open(const MasterKey& key, std::string_view sealed,
                                  std::string_view aad);
+
+// The MasterKey::Id() of the key `sealed` was sealed with: "" for version 1 (which names no
+// key), nullopt when `sealed` is too short or of an unknown version.
+std::optional<std::string> SealedKeyId(std::string_view sealed);
 
 }  // namespace terrane

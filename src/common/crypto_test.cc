@@ -47,8 +47,10 @@ TEST(SealTest, RoundTripAddsVersionNonceAndTag) {
   MasterKey key = KeyOf('k');
   absl::StatusOr<std::string> sealed = Seal(key, "hunter2", "acct/org/proj/db_password");
   ASSERT_TRUE(sealed.ok()) << sealed.status();
-  EXPECT_EQ(sealed->size(), 1 + 12 + 7 + 16);
+  EXPECT_EQ(sealed->size(), 1 + 8 + 12 + 7 + 16);
   EXPECT_EQ(static_cast<unsigned char>((*sealed)[0]), kSealVersion);
+  EXPECT_EQ(HexEncode(sealed->substr(1, 8)), key.Id());
+  EXPECT_EQ(SealedKeyId(*sealed), key.Id());
   EXPECT_EQ(sealed->find("hunter2"), std::string::npos);
   absl::StatusOr<std::string> opened = Open(key, *sealed, "acct/org/proj/db_password");
   ASSERT_TRUE(opened.ok()) << opened.status();
@@ -59,7 +61,7 @@ TEST(SealTest, EveryCallUsesAFreshNonce) {
   MasterKey key = KeyOf('k');
   std::string a = Seal(key, "same", "aad").value();
   std::string b = Seal(key, "same", "aad").value();
-  EXPECT_NE(a.substr(1, 12), b.substr(1, 12));
+  EXPECT_NE(a.substr(9, 12), b.substr(9, 12));
   EXPECT_NE(a, b);
 }
 
@@ -94,9 +96,11 @@ TEST(SealTest, TamperingWithAnyPartFails) {
     size_t offset;
   };
   const Part parts[] = {{"version", 0},
-                        {"nonce start", 1},
-                        {"nonce end", 12},
-                        {"ciphertext start", 13},
+                        {"key id start", 1},
+                        {"key id end", 8},
+                        {"nonce start", 9},
+                        {"nonce end", 20},
+                        {"ciphertext start", 21},
                         {"ciphertext end", sealed.size() - 17},
                         {"tag start", sealed.size() - 16},
                         {"tag end", sealed.size() - 1}};
@@ -113,7 +117,8 @@ TEST(SealTest, TamperingWithAnyPartFails) {
 TEST(SealTest, TruncatedOrExtendedInputFails) {
   MasterKey key = KeyOf('k');
   const std::string sealed = Seal(key, "value", "aad").value();
-  for (size_t n : {size_t{0}, size_t{1}, size_t{13}, kSealOverhead - 1, sealed.size() - 1}) {
+  for (size_t n :
+       {size_t{0}, size_t{1}, size_t{13}, size_t{21}, kSealOverhead - 1, sealed.size() - 1}) {
     SCOPED_TRACE(n);
     absl::StatusOr<std::string> opened = Open(key, sealed.substr(0, n), "aad");
     ASSERT_FALSE(opened.ok());
@@ -128,6 +133,39 @@ TEST(SealTest, WrongKeyFails) {
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(opened.status().message().find("master key"), absl::string_view::npos);
+}
+
+TEST(SealTest, WrongKeyIsNamedByItsId) {
+  const std::string sealed = Seal(KeyOf('k'), "value", "aad").value();
+  absl::Status status = Open(KeyOf('j'), sealed, "aad").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(status.message().find(KeyOf('k').Id()), absl::string_view::npos) << status;
+}
+
+// Values sealed before key ids existed (version 1: version || nonce || ciphertext || tag, only
+// `aad` authenticated) still open. The bytes were made by an independent AES-GCM implementation
+// (key 32 x "k", aad "aad").
+TEST(SealTest, VersionOneValuesStillOpen) {
+  MasterKey key = KeyOf('k');
+  const std::string v1 = Base64Decode("AQABAgMEBQYHCAkKCwa4k09nqadhl+KiYEsZhL/GoYGoEoMu").value();
+  EXPECT_EQ(SealedKeyId(v1), "");
+  absl::StatusOr<std::string> opened = Open(key, v1, "aad");
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, "legacy!");
+  EXPECT_FALSE(Open(KeyOf('j'), v1, "aad").ok());
+}
+
+TEST(SealTest, SealedKeyIdOfMalformedValues) {
+  EXPECT_EQ(SealedKeyId(""), std::nullopt);
+  EXPECT_EQ(SealedKeyId(std::string(1, '\x02') + "short"), std::nullopt);
+  EXPECT_EQ(SealedKeyId(std::string(64, '\x07')), std::nullopt);
+}
+
+TEST(MasterKeyTest, IdIsStableHexAndDiffersPerKey) {
+  EXPECT_EQ(KeyOf('k').Id(), KeyOf('k').Id());
+  EXPECT_EQ(KeyOf('k').Id().size(), 16u);
+  EXPECT_NE(KeyOf('k').Id(), KeyOf('j').Id());
+  EXPECT_EQ(KeyOf('k').Id().find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
 TEST(SealTest, WrongAadFails) {

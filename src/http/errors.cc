@@ -7,6 +7,7 @@
 #include "boost/json/serialize.hpp"
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/token_buckets.h"
 #include "model/lock.h"
 
 namespace terrane::http {
@@ -104,7 +105,13 @@ Response RenderError(const absl::Status& status, std::string_view request_id,
   } else {
     message = std::string(status.message());
   }
-  return GoaError(http_status, GoaNameFor(http_status), message, request_id);
+  Response res = GoaError(http_status, GoaNameFor(http_status), message, request_id);
+  if (auto retry_after = status.GetPayload(AsAbsl(kRetryAfterPayload))) {
+    for (auto& [name, value] : res.headers) {
+      if (name == "Retry-After") value = std::string(*retry_after);
+    }
+  }
+  return res;
 }
 
 Response GoaError(int http_status, std::string_view name, std::string_view message,
@@ -122,7 +129,7 @@ Response GoaError(int http_status, std::string_view name, std::string_view messa
                .headers = {},
                .body = boost::json::serialize(body)};
   if (http_status == 401) res.headers.emplace_back("WWW-Authenticate", "Basic realm=\"terrane\"");
-  if (http_status == 503) res.headers.emplace_back("Retry-After", "1");
+  if (http_status == 503 || http_status == 429) res.headers.emplace_back("Retry-After", "1");
   return res;
 }
 

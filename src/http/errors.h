@@ -16,7 +16,8 @@ int HttpStatusFor(absl::StatusCode code);
 
 // Renders `status` (not OK) as a goa error response; when `lock_info_errors` and the status
 // carries model::kLockInfoPayload, the body is that LockInfo JSON instead (terraform decodes a
-// 423 body as LockInfo). Internal errors never expose their message to the client.
+// 423 body as LockInfo). Internal errors never expose their message to the client. 429 and 503
+// carry Retry-After: the status's kRetryAfterPayload (common/token_buckets.h), else 1 second.
 Response RenderError(const absl::Status& status, std::string_view request_id,
                      bool lock_info_errors = false);
 

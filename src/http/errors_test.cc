@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
+#include "common/token_buckets.h"
 #include "model/lock.h"
 
 namespace terrane::http {
@@ -104,6 +105,16 @@ TEST(RenderErrorTest, UnavailableCarriesRetryAfter) {
   Response res = RenderError(absl::UnavailableError("database busy"), "r1");
   EXPECT_EQ(HeaderOf(res, "Retry-After"), "1");
   EXPECT_EQ(HeaderOf(res, "WWW-Authenticate"), std::nullopt);
+}
+
+TEST(RenderErrorTest, TooManyRequestsCarriesTheLimitersRetryAfter) {
+  Response res = RenderError(TooManyRequests("slow down", 7), "r1");
+  EXPECT_EQ(res.status, 429);
+  EXPECT_EQ(HeaderOf(res, "Retry-After"), "7");
+  EXPECT_EQ(boost::json::parse(res.body).at("name").as_string(), "too_many_requests");
+  EXPECT_EQ(boost::json::parse(res.body).at("temporary").as_bool(), true);
+  // A 429 without the payload still tells the client when to come back.
+  EXPECT_EQ(HeaderOf(RenderError(absl::ResourceExhaustedError("full"), "r2"), "Retry-After"), "1");
 }
 
 absl::Status LockedWithInfo(absl::StatusCode code, std::string_view info) {

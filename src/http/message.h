@@ -2,6 +2,7 @@
 // that only server.cc compiles Beast. Thread-compatible.
 #pragma once
 
+#include <any>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,9 @@ struct Request {
   std::string request_id;  // short opaque id, also in the server log and error bodies
   std::string remote;      // peer address
   AuditFacts audit;        // filled in by handlers, read by the audit trail
+  // Who the handlers' authentication found (a type of theirs): set by the first check of the
+  // request, so a route's permission guard and its handler verify and rate-limit it once.
+  std::any authenticated;
 
   // First header named `name` (give it lower-case).
   std::optional<std::string_view> Header(std::string_view name) const;

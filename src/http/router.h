@@ -20,7 +20,8 @@ using Handler = std::function<absl::StatusOr<Response>(Request&, const PathParam
 
 struct RouteOptions {
   // Largest accepted body; larger bodies are answered 413 before being read in full.
-  size_t body_limit = 1 << 20;
+  // 0: the server's default (ServerOptions::max_body_bytes).
+  size_t body_limit = 0;
   // Errors carrying a LockInfo payload render it as the 423 body (terraform-backend routes).
   bool lock_info_errors = false;
   // The audit trail's name for what the route changes ("workspace.delete", "state.write"):

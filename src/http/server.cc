@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "boost/asio/dispatch.hpp"
 #include "boost/asio/io_context.hpp"
@@ -41,8 +42,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
-// Largest request line plus header fields; larger ones get 431.
-constexpr uint32_t kHeaderLimit = 64 * 1024;
 // After answering a request whose body was not read (413, 400, 503), the connection is half-closed
 // and the rest of the upload is discarded for this long, so the client reads the answer instead
 // of a connection reset.
@@ -58,11 +57,32 @@ constexpr size_t kKeptBufferBytes = 16 * 1024;
 // Delay before accepting again after an accept failure such as EMFILE.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
+// Open connections per remote address. Touched once when a connection opens and once when it
+// closes (any I/O thread), never per request.
+class AddressCounts {
+ public:
+  // Counts one more connection from `address` and returns how many are open now.
+  size_t Add(const std::string& address) {
+    absl::MutexLock lock(&mu_);
+    return ++counts_[address];
+  }
+  void Remove(const std::string& address) {
+    absl::MutexLock lock(&mu_);
+    auto it = counts_.find(address);
+    if (it != counts_.end() && --it->second == 0) counts_.erase(it);
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, size_t> counts_ ABSL_GUARDED_BY(mu_);
+};
+
 // What every session borrows from the server; outlives all sessions.
 struct ServerContext {
   const ServerOptions& options;
   const Router& router;
   std::atomic<size_t> connections{0};
+  AddressCounts per_address;
   // Runs ChunkSource::Next for streamed responses, which may block: never on an I/O thread.
   asio::thread_pool* stream_pool = nullptr;
 };
@@ -82,20 +102,30 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = peer.address().to_string();
+    from_address_ = ctx_.per_address.Add(remote_);
   }
-  ~Session() { --ctx_.connections; }
+  ~Session() {
+    ctx_.per_address.Remove(remote_);
+    --ctx_.connections;
+  }
+
+  // Open connections from this session's address, itself included, when it was accepted.
+  size_t from_address() const { return from_address_; }
 
   void Start() {
     asio::dispatch(stream_.get_executor(),
                    beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
   }
 
-  // Answers 503 + Retry-After without reading anything, then closes (connection cap reached).
-  void RejectBusy() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      self->BeginRequest();
-      self->Reject(503, "service_unavailable", "too many open connections; retry shortly");
-    });
+  // Answers `status` + Retry-After without reading anything, then closes (a connection cap).
+  void RejectBusy(int status, std::string message) {
+    asio::dispatch(stream_.get_executor(),
+                   [self = shared_from_this(), status, message = std::move(message)] {
+                     self->BeginRequest();
+                     self->Reject(status, status == 429 ? "too_many_requests"
+                                                        : "service_unavailable",
+                                  message);
+                   });
   }
 
  private:
@@ -109,7 +139,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader() {
     header_parser_.emplace();
-    header_parser_->header_limit(kHeaderLimit);
+    header_parser_->header_limit(static_cast<uint32_t>(ctx_.options.max_header_bytes));
     header_parser_->body_limit(boost::none);  // compared with the route's limit in OnHeader
     body_parser_.reset();
     // A kept-alive connection gets idle_timeout for the whole of its next header.
@@ -137,6 +167,7 @@ class Session : public std::enable_shared_from_this<Session> {
       req_.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     route_ = ctx_.router.OptionsFor(req_.method, req_.segments);
+    if (route_.body_limit == 0) route_.body_limit = ctx_.options.max_body_bytes;
     if (auto length = header_parser_->content_length(); length && *length > route_.body_limit) {
       return RejectTooLarge();
     }
@@ -150,7 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // The client waits for this interim answer before sending the body.
   void SendContinue() {
     continue_ = bhttp::response<bhttp::empty_body>(bhttp::status::continue_, version_);
-    stream_.expires_after(ctx_.options.body_timeout);
+    stream_.expires_after(ctx_.options.io_timeout);
     bhttp::async_write(stream_, continue_,
                        [self = shared_from_this()](beast::error_code ec, size_t) {
                          if (!ec) self->ReadBody();
@@ -166,13 +197,22 @@ class Session : public std::enable_shared_from_this<Session> {
                              kBodyReadBuffer);
       if (buffer_.capacity() - buffer_.size() < wanted) buffer_.reserve(buffer_.size() + wanted);
     }
-    stream_.expires_after(ctx_.options.body_timeout);
-    bhttp::async_read(stream_, buffer_, *body_parser_,
-                      beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    ReadSomeBody();
   }
 
-  void OnBody(beast::error_code ec, size_t /*bytes*/) {
-    if (ec) return OnReadError(ec);
+  // One read at a time, each with the inactivity limit: a body arriving at a steady pace is
+  // never cut off, a stalled one is.
+  void ReadSomeBody() {
+    if (body_parser_->is_done()) return OnBody();
+    stream_.expires_after(ctx_.options.io_timeout);
+    bhttp::async_read_some(stream_, buffer_, *body_parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             if (ec) return self->OnReadError(ec);
+                             self->ReadSomeBody();
+                           });
+  }
+
+  void OnBody() {
     auto& message = body_parser_->get();
     req_.body = std::move(message.body());
     bytes_in_ = req_.body.size();
@@ -185,7 +225,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == bhttp::error::body_limit) return RejectTooLarge();
     if (ec == bhttp::error::header_limit) {
       return Reject(431, "request_header_fields_too_large",
-                    absl::StrCat("request header exceeds ", kHeaderLimit, " bytes"));
+                    absl::StrCat("request header exceeds ", ctx_.options.max_header_bytes,
+                                 " bytes (the server flag --max-header-bytes)"));
     }
     if (IsHttpParseError(ec) && ec != bhttp::error::end_of_stream &&
         ec != bhttp::error::partial_message) {
@@ -243,10 +284,21 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!bodyless_status && req_.method != "HEAD") res_.body() = std::move(res.body);
     bytes_out_ = res_.body().size();
     res_.keep_alive(keep_alive);
-    stream_.expires_after(ctx_.options.body_timeout);
-    bhttp::async_write(
-        stream_, res_,
-        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+    keep_alive_ = keep_alive;
+    res_serializer_.emplace(res_);
+    WriteSome();
+  }
+
+  // Like the body reads: the inactivity limit restarts with each write that makes progress.
+  void WriteSome() {
+    stream_.expires_after(ctx_.options.io_timeout);
+    bhttp::async_write_some(stream_, *res_serializer_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec && !self->res_serializer_->is_done()) {
+                                return self->WriteSome();
+                              }
+                              self->OnWrite(ec);
+                            });
   }
 
   // Streams `res.stream` with chunked encoding, then closes the connection. Each Next() runs on
@@ -282,7 +334,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void WriteChunk(std::optional<std::string> chunk) {
     if (!chunk.has_value()) {
-      stream_.expires_after(ctx_.options.body_timeout);
+      stream_.expires_after(ctx_.options.io_timeout);
       return asio::async_write(stream_, bhttp::make_chunk_last(),
                                [self = shared_from_this()](beast::error_code, size_t) {
                                  self->EndStream();
@@ -291,7 +343,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (chunk->empty()) return NextChunk();
     stream_chunk_ = std::move(*chunk);
     bytes_out_ += stream_chunk_.size();
-    stream_.expires_after(ctx_.options.body_timeout);
+    stream_.expires_after(ctx_.options.io_timeout);
     asio::async_write(stream_, bhttp::make_chunk(asio::buffer(stream_chunk_)),
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         if (ec) return self->EndStream();
@@ -305,12 +357,13 @@ class Session : public std::enable_shared_from_this<Session> {
     CloseGracefully();
   }
 
-  void OnWrite(bool keep_alive, beast::error_code ec, size_t /*bytes*/) {
+  void OnWrite(beast::error_code ec) {
     LogRequest();
+    res_serializer_.reset();
     res_ = {};
     bytes_in_ = 0;
-    if (ec) return;  // the peer is gone; the socket closes with the session
-    if (!keep_alive) return CloseGracefully();
+    if (ec) return;  // the peer is gone or stalled; the socket closes with the session
+    if (!keep_alive_) return CloseGracefully();
     if (buffer_.capacity() > kKeptBufferBytes) buffer_.shrink_to_fit();
     ReadHeader();
   }
@@ -352,6 +405,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;
   bhttp::response<bhttp::empty_body> continue_;
   bhttp::response<bhttp::string_body> res_;
+  std::optional<bhttp::response_serializer<bhttp::string_body>> res_serializer_;
+  bool keep_alive_ = false;
   std::shared_ptr<ChunkSource> stream_source_;
   bhttp::response<bhttp::empty_body> stream_header_;
   std::optional<bhttp::response_serializer<bhttp::empty_body>> stream_serializer_;
@@ -360,6 +415,7 @@ class Session : public std::enable_shared_from_this<Session> {
   RouteOptions route_;
   unsigned version_ = 11;
   bool first_request_ = true;
+  size_t from_address_ = 0;
   SteadyClock::time_point start_;
   int status_ = 0;
   size_t bytes_in_ = 0;
@@ -479,7 +535,12 @@ class Server::Impl {
     const bool busy = ctx_.connections.load() >= options_.max_connections;
     auto session = std::make_shared<Session>(std::move(socket), ctx_);
     if (busy) {
-      session->RejectBusy();
+      session->RejectBusy(503, "too many open connections; retry shortly");
+    } else if (session->from_address() > options_.max_connections_per_address) {
+      session->RejectBusy(
+          429, absl::StrCat("too many open connections from your address (at most ",
+                            options_.max_connections_per_address,
+                            "): close idle ones or reuse them (keep-alive)"));
     } else {
       session->Start();
     }

@@ -1,6 +1,11 @@
 // The HTTP/1.1 server (Boost.Beast). Reads each request header, picks the body limit from the
 // router, reads the body (chunked or not), dispatches synchronously on a fixed pool of
 // threads, keeps connections alive and never redirects. Thread-safe start/stop.
+//
+// Limits against abusive clients: a header size cap (431), body caps per route (413), a time
+// limit for a whole request header (slow senders are closed), inactivity limits while a body is
+// read or a response written (long transfers at a steady pace are never cut off), a keep-alive
+// idle limit, and caps on open connections in total (503) and per remote address (429).
 #pragma once
 
 #include <chrono>
@@ -18,10 +23,20 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port
   int threads = 4;
+  // Connections beyond these are answered at once (503 in total, 429 per address) and closed.
   size_t max_connections = 1024;
-  std::chrono::seconds header_timeout{30};   // time allowed to send a request header
-  std::chrono::seconds body_timeout{300};    // time allowed to send a body (large states)
-  std::chrono::seconds idle_timeout{75};     // keep-alive idle time between requests
+  size_t max_connections_per_address = 256;
+  // Request line plus header fields; larger headers get 431.
+  size_t max_header_bytes = 64 * 1024;
+  // Body limit of routes that set none of their own (RouteOptions::body_limit 0); 413 beyond.
+  size_t max_body_bytes = 1 << 20;
+  // Time to send the whole first request header of a connection; slower senders are closed.
+  std::chrono::seconds header_timeout{30};
+  // Inactivity allowed while a body is read or a response written: each transfer that makes
+  // progress restarts it, so large states at any steady pace are never cut off.
+  std::chrono::seconds io_timeout{60};
+  // Keep-alive: time from the end of a response to the end of the next request header.
+  std::chrono::seconds idle_timeout{75};
 };
 
 class Server {

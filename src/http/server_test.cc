@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -147,6 +148,7 @@ void AddRoutes(Router& router) {
              },
              {.body_limit = 128 << 20, .lock_info_errors = true});
   router.Add("POST", "/small-state", Echo, {.body_limit = 16, .lock_info_errors = true});
+  router.Add("POST", "/default-limit", Echo);
   router.Add("GET", "/throw", [](Request&, const PathParams&) -> absl::StatusOr<Response> {
     throw std::runtime_error("handler bug");
   });
@@ -473,6 +475,87 @@ TEST_F(ServerTest, HeaderTimeoutClosesTheConnection) {
   ASSERT_TRUE(client.Send("GET /hello HTTP/1.1\r\nHost:"));
   auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(client.Closed());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST_F(ServerTest, ConnectionsPerAddressAreCappedWith429) {
+  std::unique_ptr<Server> capped;
+  uint16_t port = StartServer(capped, {.max_connections_per_address = 2});
+  auto first = std::make_unique<RawClient>(port);
+  RawClient second(port);
+  for (RawClient* c : {first.get(), &second}) {
+    ASSERT_TRUE(c->Send(Get("/hello")));
+    ASSERT_TRUE(c->Read());
+  }
+  RawClient third(port);
+  auto res = third.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 429);
+  EXPECT_EQ(res->headers["retry-after"], "1");
+  EXPECT_EQ(boost::json::parse(res->body).at("name").as_string(), "too_many_requests");
+  EXPECT_TRUE(third.Closed());
+  // Closing one makes room again.
+  first.reset();
+  std::optional<RawResponse> again;
+  for (int attempt = 0; attempt < 50 && !again; ++attempt) {
+    RawClient retry(port);
+    if (retry.Send(Get("/hello"))) {
+      auto r = retry.Read();
+      if (r && r->status == 200) again = r;
+    }
+    if (!again) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(again.has_value());
+}
+
+TEST_F(ServerTest, HeaderLimitIsConfigurable) {
+  std::unique_ptr<Server> strict;
+  uint16_t port = StartServer(strict, {.max_header_bytes = 1024});
+  RawClient client(port);
+  ASSERT_TRUE(client.Send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') +
+                          "\r\n\r\n"));
+  auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 431);
+  EXPECT_NE(res->body.find("--max-header-bytes"), std::string::npos);
+}
+
+TEST_F(ServerTest, DefaultBodyLimitIsConfigurable) {
+  std::unique_ptr<Server> strict;
+  uint16_t port = StartServer(strict, {.max_body_bytes = 10});
+  RawClient client(port);
+  ASSERT_TRUE(client.Send("POST /default-limit HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n"
+                          "01234567890"));
+  auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  RawClient fits(port);
+  ASSERT_TRUE(fits.Send("POST /default-limit HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n"
+                        "0123456789"));
+  res = fits.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "POST 10 0123456789");
+}
+
+// A body that keeps arriving is read however long it takes; one that stalls is dropped.
+TEST_F(ServerTest, BodyTimeoutCountsInactivityNotDuration) {
+  std::unique_ptr<Server> strict;
+  uint16_t port = StartServer(strict, {.io_timeout = std::chrono::seconds(1)});
+  RawClient steady(port);
+  ASSERT_TRUE(steady.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n"));
+  for (char c : std::string("abcdef")) {  // 6 bytes over about 2.4 s, never 1 s apart
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    ASSERT_TRUE(steady.Send(std::string(1, c)));
+  }
+  auto res = steady.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "POST 6 abcdef");
+
+  RawClient stalled(port);
+  ASSERT_TRUE(stalled.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nab"));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(stalled.Closed());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 

@@ -1,5 +1,6 @@
 #include "server/admin.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "common/clock.h"
@@ -7,7 +8,10 @@
 #include "model/audit.h"
 #include "model/tenancy.h"
 #include "server/data_dir.h"
+#include "server/key_rotation.h"
+#include "server/master_key.h"
 #include "service/access_admin.h"
+#include "service/auth.h"
 
 namespace terrane::server {
 
@@ -77,6 +81,32 @@ int AdminPruneAudit(const std::string& data_dir, const std::string& before) {
     return 1;
   }
   std::cout << "pruned " << *pruned << " audit records older than unix ms " << *cutoff << std::endl;
+  return 0;
+}
+
+int AdminRotateMasterKey(const std::string& data_dir, const std::string& key_file) {
+  if (key_file.empty() && std::getenv(kMasterKeyEnv) != nullptr) {
+    std::cerr << "terrane: the master key comes from $" << kMasterKeyEnv
+              << ", which this command cannot rewrite: move the key into a file (mode 0600), "
+                 "start the server with --master-key-file, and rotate with the same flag\n";
+    return 2;
+  }
+  const std::string path = key_file.empty() ? data_dir + "/" + kMasterKeyFile : key_file;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenDataDir(data_dir);
+  if (!store.ok()) {
+    std::cerr << "terrane: " << store.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<RotationResult> rotated = RotateMasterKey(**store, path);
+  if (!rotated.ok()) {
+    std::cerr << "terrane: cannot rotate the master key: " << rotated.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "rotated the master key in " << path << (rotated->resumed ? " (resumed)" : "")
+            << ": key " << rotated->old_id << " replaced by " << rotated->new_id << ", "
+            << rotated->reencrypted << " secret(s) re-encrypted; running servers use the new "
+            << "key already. Back up the new key file; the old key decrypts nothing any more."
+            << std::endl;
   return 0;
 }
 

@@ -32,4 +32,9 @@ int AdminCreateAccount(const std::string& data_dir, const std::string& account);
 // Records are otherwise kept for ever. Returns the exit code.
 int AdminPruneAudit(const std::string& data_dir, const std::string& before);
 
+// Rotates the secret store's master key (server/key_rotation.h) in `key_file`, or
+// DATA_DIR/master.key when "" (refused when the key comes from $TERRANE_MASTER_KEY). Works while
+// servers run on the directory. Returns the exit code.
+int AdminRotateMasterKey(const std::string& data_dir, const std::string& key_file);
+
 }  // namespace terrane::server

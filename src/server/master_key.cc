@@ -89,6 +89,8 @@ absl::Status WriteAll(int fd, std::string_view data) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
 // Writes a fresh key to a private temp file and links it to `path`. False when `path` already
 // existed (another process won the race); the caller then reads that one.
 absl::StatusOr<bool> CreateKeyFile(const std::string& path, const MasterKey& key) {
@@ -120,13 +122,34 @@ absl::StatusOr<bool> CreateKeyFile(const std::string& path, const MasterKey& key
   return linked;
 }
 
-}  // namespace
+absl::StatusOr<std::optional<MasterKey>> ReadKeyFileIfPresent(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) return std::optional<MasterKey>();
+  TERRANE_ASSIGN_OR_RETURN(MasterKey key, ReadKeyFile(path, "a master key file"));
+  return std::optional<MasterKey>(std::move(key));
+}
+
+absl::StatusOr<std::vector<MasterKey>> ReadKeyFiles(const std::string& path) {
+  std::vector<MasterKey> keys;
+  // The next key first: a finishing rotation renames it over `path`, so reading in this order
+  // finds the new key in one of the two files.
+  TERRANE_ASSIGN_OR_RETURN(std::optional<MasterKey> next,
+                           ReadKeyFileIfPresent(Cat(path, kNextKeySuffix)));
+  TERRANE_ASSIGN_OR_RETURN(MasterKey current, ReadKeyFile(path, "the master key file"));
+  keys.push_back(std::move(current));
+  if (next.has_value()) keys.push_back(*std::move(next));
+  return keys;
+}
 
 absl::StatusOr<LoadedMasterKey> LoadMasterKey(const MasterKeySource& source) {
   if (!source.key_file.empty()) {
     TERRANE_ASSIGN_OR_RETURN(MasterKey key, ReadKeyFile(source.key_file, "--master-key-file"));
+    TERRANE_ASSIGN_OR_RETURN(std::optional<MasterKey> next,
+                             ReadKeyFileIfPresent(Cat(source.key_file, kNextKeySuffix)));
     return LoadedMasterKey{.key = std::move(key),
-                           .origin = Cat("--master-key-file ", source.key_file)};
+                           .origin = Cat("--master-key-file ", source.key_file),
+                           .path = source.key_file,
+                           .next = std::move(next)};
   }
   if (source.env_value.has_value()) {
     if (source.env_value->empty()) {
@@ -145,7 +168,13 @@ absl::StatusOr<LoadedMasterKey> LoadMasterKey(const MasterKeySource& source) {
   }
   // Read back even a key written just now, so what is used is exactly what is on disk.
   TERRANE_ASSIGN_OR_RETURN(MasterKey key, ReadKeyFile(path, "the data directory's key"));
-  return LoadedMasterKey{.key = std::move(key), .origin = path, .created = created};
+  TERRANE_ASSIGN_OR_RETURN(std::optional<MasterKey> next,
+                           ReadKeyFileIfPresent(Cat(path, kNextKeySuffix)));
+  return LoadedMasterKey{.key = std::move(key),
+                         .origin = path,
+                         .created = created,
+                         .path = path,
+                         .next = std::move(next)};
 }
 
 }  // namespace terrane::server

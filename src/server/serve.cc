@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/master_key_ring.h"
 #include "http/handlers/api.h"
 #include "http/server.h"
 #include "runner/executor.h"
@@ -17,6 +19,7 @@
 #include "server/master_key.h"
 #include "service/auth.h"
 #include "service/bootstrap.h"
+#include "service/request_limiter.h"
 #include "service/secrets.h"
 
 namespace terrane::server {
@@ -55,6 +58,43 @@ absl::StatusOr<LoadedMasterKey> LoadServeMasterKey(const ServeOptions& options) 
   return loaded;
 }
 
+// The ring of keys secrets are sealed with: the loaded key, the next one of an unfinished
+// rotation, and the database's sealing key among them (else the key file is not the current
+// one, and starting would seal new values with a key the other secrets do not use).
+absl::StatusOr<std::unique_ptr<MasterKeyRing>> MakeKeyRing(storage::Store& store,
+                                                            const LoadedMasterKey& loaded) {
+  std::vector<MasterKey> keys = {loaded.key};
+  if (loaded.next.has_value()) keys.push_back(*loaded.next);
+  absl::StatusOr<std::string> sealing = store.InitSealingKeyId(loaded.key.Id());
+  if (!sealing.ok()) return sealing.status();
+  if (*sealing != loaded.key.Id() && (!loaded.next.has_value() || *sealing != loaded.next->Id())) {
+    // Another key is recorded, but when no stored value needs it (no secrets yet, say, and a
+    // key file deleted on purpose) the loaded key simply takes over.
+    absl::StatusOr<std::vector<storage::StoredSecret>> others =
+        store.ListSecretsSealedWithOtherKey(loaded.key.Id(), 1);
+    if (!others.ok()) return others.status();
+    if (others->empty()) {
+      if (absl::Status set = store.SetSealingKeyId(loaded.key.Id()); !set.ok()) return set;
+      *sealing = loaded.key.Id();
+    }
+  }
+  MasterKeyRing::Loader loader;
+  if (!loaded.path.empty()) {
+    loader = [path = loaded.path] { return ReadKeyFiles(path); };
+  }
+  absl::StatusOr<std::unique_ptr<MasterKeyRing>> ring =
+      MasterKeyRing::Create(std::move(keys), *sealing, std::move(loader));
+  if (!ring.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the stored secrets are sealed with master key ", *sealing, ", but ",
+                     loaded.origin, " holds key ", loaded.key.Id(),
+                     ": start with the key file that is current since the last "
+                     "`terrane admin rotate-master-key` (an old key decrypts nothing)"));
+  }
+  TERRANE_LOG(info, "server", "secrets sealed with master key {}", *sealing);
+  return ring;
+}
+
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
@@ -74,6 +114,11 @@ int RunServe(const ServeOptions& options) {
   absl::StatusOr<LoadedMasterKey> master_key = LoadServeMasterKey(options);
   if (!master_key.ok()) {
     std::cerr << "terrane: " << master_key.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<MasterKeyRing>> keys = MakeKeyRing(**store, *master_key);
+  if (!keys.ok()) {
+    std::cerr << "terrane: " << keys.status().message() << "\n";
     return 1;
   }
   absl::StatusOr<std::optional<std::string>> key =
@@ -97,6 +142,11 @@ int RunServe(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   service::Authenticator auth(**store, clock);
+  service::RequestLimiter limiter({.key_rate = options.rate_limit,
+                                   .key_burst = options.rate_burst,
+                                   .auth_failure_rate = options.auth_failure_rate,
+                                   .auth_failure_burst = options.auth_failure_burst});
+  auth.set_limiter(&limiter);
   const char* path = std::getenv("PATH");
   runner::RunnerOptions run_options{
       .work_root = options.data_dir + "/runs",
@@ -109,11 +159,11 @@ int RunServe(const ServeOptions& options) {
       .max_concurrent = options.max_concurrent_runs};
   runner::PosixProcessLauncher launcher;
   runner::LogHub hub;
-  const MasterKey& key_for_runs = master_key->key;
-  runner::SecretResolver secrets = [&store = **store, &key_for_runs](
+  MasterKeyRing& key_ring = **keys;
+  runner::SecretResolver secrets = [&store = **store, &key_ring](
                                        const model::WorkspaceKey& ws,
                                        const std::vector<std::string>& refs) {
-    return service::ResolveSecretReferences(store, key_for_runs, ws, refs);
+    return service::ResolveSecretReferences(store, key_ring, ws, refs);
   };
   runner::RunExecutor executor(**store, clock, launcher, auth, hub, secrets, run_options);
   runner::JobRunner jobs(**store, clock, executor, hub, run_options);
@@ -122,13 +172,23 @@ int RunServe(const ServeOptions& options) {
   http::ApiDeps deps{.store = **store,
                      .clock = clock,
                      .auth = auth,
-                     .master_key = master_key->key,
+                     .master_key = key_ring,
                      .max_state_bytes = options.max_state_bytes,
                      .runner = &jobs,
                      .answers = &answers};
   http::RegisterApiRoutes(router, deps);
-  http::Server server(http::ServerOptions{.host = host, .port = port, .threads = options.threads},
-                      router);
+  http::Server server(
+      http::ServerOptions{.host = host,
+                          .port = port,
+                          .threads = options.threads,
+                          .max_connections = options.max_connections,
+                          .max_connections_per_address = options.max_connections_per_address,
+                          .max_header_bytes = options.max_header_bytes,
+                          .max_body_bytes = options.max_body_bytes,
+                          .header_timeout = std::chrono::seconds(options.header_timeout_seconds),
+                          .io_timeout = std::chrono::seconds(options.io_timeout_seconds),
+                          .idle_timeout = std::chrono::seconds(options.idle_timeout_seconds)},
+      router);
   absl::StatusOr<uint16_t> bound = server.Start();
   if (!bound.ok()) {
     std::cerr << "terrane: " << bound.status().message() << "\n";

@@ -23,6 +23,18 @@ struct ServeOptions {
   int step_timeout_seconds = 7200;
   int approval_timeout_seconds = 3600;
   int cancel_grace_seconds = 20;
+  // Abuse limits (http/server.h, service/request_limiter.h); a rate of 0 disables that limit.
+  double rate_limit = 100;         // requests per second per API key
+  double rate_burst = 1000;        // requests at once per API key
+  double auth_failure_rate = 2;    // failed authentications per second per remote address
+  double auth_failure_burst = 100;  // failed authentications at once per remote address
+  size_t max_connections = 1024;
+  size_t max_connections_per_address = 256;
+  size_t max_header_bytes = 64 * 1024;
+  size_t max_body_bytes = size_t{1} << 20;
+  int header_timeout_seconds = 30;
+  int io_timeout_seconds = 60;
+  int idle_timeout_seconds = 75;
 };
 
 // Returns the process exit code.

@@ -28,6 +28,8 @@ struct Grant {
 };
 using Grants = std::vector<Grant>;
 
+class RequestLimiter;
+
 // Who is calling.
 struct Principal {
   std::string key_id;
@@ -87,6 +89,11 @@ class Authenticator {
   // Forgets every cached key (after a change to roles, bindings or principals).
   void InvalidateAll() const;
 
+  // The abuse limits the HTTP layer applies after verifying (service/request_limiter.h);
+  // nullptr (the default) applies none. `limiter` must outlive this object.
+  void set_limiter(RequestLimiter* limiter) { limiter_ = limiter; }
+  RequestLimiter* limiter() const { return limiter_; }
+
  private:
   struct CachedKey {
     model::ApiKey key;
@@ -106,6 +113,7 @@ class Authenticator {
 
   storage::Store& store_;
   Clock& clock_;
+  RequestLimiter* limiter_ = nullptr;
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, CachedKey> cache_ ABSL_GUARDED_BY(mu_);
   // Bumped by every invalidation, so a store read that started before one is not cached.

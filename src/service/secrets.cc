@@ -8,6 +8,12 @@
 namespace terrane::service {
 namespace {
 
+const absl::Status& StatusOf(const absl::Status& status) { return status; }
+template <typename T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& result) {
+  return result.status();
+}
+
 // "org 'o' (POST /v1/orgs/o/secrets)": where a missing secret would be created.
 std::string CreateHint(const model::SecretKey& key) {
   if (key.org.empty()) return "POST /v1/secrets";
@@ -46,6 +52,25 @@ bool HasSecretVariables(const model::WorkspaceSpec& spec) {
   return false;
 }
 
+// Seals `value` for `key` and calls `write(sealed)`; Aborted from the store means it seals with
+// another key now: switch the ring to it and try once more.
+template <typename Write>
+auto SealAndWrite(storage::Store& store, MasterKeyRing& keys, const model::SecretKey& key,
+                  std::string_view value, Write write) -> decltype(write(std::string_view())) {
+  for (int attempt = 0;; ++attempt) {
+    TERRANE_ASSIGN_OR_RETURN(std::string sealed, keys.Seal(value, SecretBinding(key)));
+    auto written = write(sealed);
+    if (!absl::IsAborted(StatusOf(written))) return written;
+    if (attempt == 1) {
+      return absl::UnavailableError(
+          "the master key is being rotated and this value could not be sealed with the new key; "
+          "retry");
+    }
+    TERRANE_ASSIGN_OR_RETURN(std::string sealing_id, store.GetSealingKeyId());
+    TERRANE_RETURN_IF_ERROR(keys.UseSealingKey(sealing_id));
+  }
+}
+
 }  // namespace
 
 std::string SecretBinding(const model::SecretKey& key) {
@@ -55,22 +80,24 @@ std::string SecretBinding(const model::SecretKey& key) {
              key.identifier);
 }
 
-absl::Status CreateSecret(storage::Store& store, const MasterKey& master_key,
-                          const model::Secret& secret, std::string_view value) {
-  TERRANE_ASSIGN_OR_RETURN(std::string sealed, Seal(master_key, value, SecretBinding(secret.key)));
-  return store.CreateSecret(secret, sealed);
+absl::Status CreateSecret(storage::Store& store, MasterKeyRing& keys, const model::Secret& secret,
+                          std::string_view value) {
+  return SealAndWrite(store, keys, secret.key, value, [&](std::string_view sealed) {
+    return store.CreateSecret(secret, sealed);
+  });
 }
 
-absl::StatusOr<model::Secret> UpdateSecret(storage::Store& store, const MasterKey& master_key,
+absl::StatusOr<model::Secret> UpdateSecret(storage::Store& store, MasterKeyRing& keys,
                                            const model::Secret& secret,
                                            const std::optional<std::string>& value) {
   if (!value.has_value()) return store.UpdateSecret(secret, std::nullopt);
-  TERRANE_ASSIGN_OR_RETURN(std::string sealed, Seal(master_key, *value, SecretBinding(secret.key)));
-  return store.UpdateSecret(secret, std::optional<std::string_view>(sealed));
+  return SealAndWrite(store, keys, secret.key, *value, [&](std::string_view sealed) {
+    return store.UpdateSecret(secret, std::optional<std::string_view>(sealed));
+  });
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ResolveSecretReferences(
-    storage::Store& store, const MasterKey& master_key, const model::WorkspaceKey& workspace,
+    storage::Store& store, MasterKeyRing& keys, const model::WorkspaceKey& workspace,
     const std::vector<std::string>& references) {
   std::map<std::string, std::string> out;
   for (const std::string& reference : references) {
@@ -84,7 +111,7 @@ absl::StatusOr<std::map<std::string, std::string>> ResolveSecretReferences(
     }
     TERRANE_RETURN_IF_ERROR(stored.status());
     absl::StatusOr<std::string> plaintext =
-        Open(master_key, stored->ciphertext, SecretBinding(key));
+        keys.Open(stored->ciphertext, SecretBinding(key));
     if (!plaintext.ok()) {
       return absl::Status(
           plaintext.status().code(),

@@ -14,7 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/crypto.h"
+#include "common/master_key_ring.h"
 #include "model/secret.h"
 #include "model/workspace.h"
 #include "storage/store.h"
@@ -25,24 +25,27 @@ namespace terrane::service {
 // account, org, project and identifier.
 std::string SecretBinding(const model::SecretKey& key);
 
-// Seals `value` for `secret.key` and stores the secret; the store's errors (NotFound scope,
-// AlreadyExists) pass through.
-absl::Status CreateSecret(storage::Store& store, const MasterKey& master_key,
-                          const model::Secret& secret, std::string_view value);
+// Seals `value` for `secret.key` with the ring's sealing key and stores the secret; the
+// store's errors (NotFound scope, AlreadyExists) pass through. When the store refuses the
+// sealing key (the master key was rotated meanwhile), the ring switches to the store's sealing
+// key and the write is retried once; Unavailable when this server cannot read that key.
+absl::Status CreateSecret(storage::Store& store, MasterKeyRing& keys, const model::Secret& secret,
+                          std::string_view value);
 
 // Replaces the metadata of `secret.key`'s secret and, when `value` is set, its value; nullopt
-// keeps the stored value. Returns the secret as now stored.
-absl::StatusOr<model::Secret> UpdateSecret(storage::Store& store, const MasterKey& master_key,
+// keeps the stored value. Returns the secret as now stored. Rotation as for CreateSecret.
+absl::StatusOr<model::Secret> UpdateSecret(storage::Store& store, MasterKeyRing& keys,
                                            const model::Secret& secret,
                                            const std::optional<std::string>& value);
 
 // Resolves references of workspace variables (see model::ParseSecretReference) for `workspace`
 // to plaintext, keyed by the reference as given (duplicates resolve once). InvalidArgument for
 // a malformed reference, NotFound for a missing secret, DataLoss for a value that does not
-// decrypt (another master key, or a tampered or moved row); each message quotes the reference.
+// decrypt (a master key this server cannot find, or a tampered or moved row); each message
+// quotes the reference.
 // The caller owns the plaintext: keep it out of logs and responses.
 absl::StatusOr<std::map<std::string, std::string>> ResolveSecretReferences(
-    storage::Store& store, const MasterKey& master_key, const model::WorkspaceKey& workspace,
+    storage::Store& store, MasterKeyRing& keys, const model::WorkspaceKey& workspace,
     const std::vector<std::string>& references);
 
 // Checks every variable of `spec` with value_type "secret" (terraform and environment) names an

@@ -45,7 +45,7 @@ class SecretServiceTest : public StoreFixture {
     return {{key, model::Variable{.key = key, .value = value, .value_type = type}}};
   }
 
-  const MasterKey key_ = MasterKey::Generate();
+  MasterKeyRing key_{MasterKey::Generate()};
   const model::WorkspaceKey ws_{
       .account = "default", .org = "o", .project = "p", .identifier = "w"};
 };
@@ -74,7 +74,8 @@ TEST_F(SecretServiceTest, ResolveNamesTheMissingOrMalformedReference) {
 }
 
 TEST_F(SecretServiceTest, WrongMasterKeyIsDataLossNamingTheReference) {
-  auto resolved = ResolveSecretReferences(*store_, MasterKey::Generate(), ws_, {"org.shared"});
+  MasterKeyRing other(MasterKey::Generate());
+  auto resolved = ResolveSecretReferences(*store_, other, ws_, {"org.shared"});
   EXPECT_EQ(resolved.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(resolved.status().message().find("secret reference 'org.shared': "),
             absl::string_view::npos);
@@ -155,6 +156,36 @@ TEST_F(SecretServiceTest, ValidationInAnUnknownProjectIsTheProjectsNotFound) {
       ValidateSecretReferences(*store_, elsewhere, SpecWith(Vars("a", "shared", "secret")));
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(status.message().find("project 'nope' not found"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace terrane::service
+
+namespace terrane::service {
+namespace {
+
+// A server still sealing with the old key learns of a rotation from the store and switches.
+TEST_F(SecretServiceTest, AWriteAfterARotationSwitchesToTheNewKeyAndRetries) {
+  const MasterKey old_key = MasterKey::Generate(), new_key = MasterKey::Generate();
+  std::vector<MasterKey> on_disk = {old_key, new_key};
+  auto ring = MasterKeyRing::Create(
+                  {old_key}, old_key.Id(),
+                  [&]() -> absl::StatusOr<std::vector<MasterKey>> { return on_disk; })
+                  .value();
+  ASSERT_TRUE(store_->SetSealingKeyId(new_key.Id()).ok());
+  model::Secret s = Named({.account = "default", .identifier = "after"});
+  ASSERT_TRUE(CreateSecret(*store_, *ring, s, "value").ok());
+  EXPECT_EQ(ring->SealingId(), new_key.Id());
+  auto stored = store_->GetSecret(s.key);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(SealedKeyId(stored->ciphertext), new_key.Id());
+  // A server that cannot read the new key refuses the write instead of sealing with the old.
+  MasterKeyRing stale(old_key);
+  model::Secret t = Named({.account = "default", .identifier = "stale"});
+  EXPECT_EQ(CreateSecret(*store_, stale, t, "value").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(UpdateSecret(*store_, stale, s, std::string("v2")).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(absl::IsNotFound(store_->GetSecret(t.key).status()));
 }
 
 }  // namespace

@@ -68,6 +68,13 @@ struct KeyAccess {
   std::vector<model::Role> custom_roles;
 };
 
+// One re-encrypted value for ReplaceSecretCiphertexts.
+struct CiphertextSwap {
+  model::SecretKey key;
+  std::string expected;    // the ciphertext read before re-encrypting
+  std::string ciphertext;  // the same value sealed with the sealing key
+};
+
 struct DeleteCounts {
   int64_t state_versions = 0;
   int64_t variables = 0;
@@ -229,6 +236,27 @@ class Store {
   // Deletes the secret and returns its metadata. Workspace variables referring to it are not
   // checked: they fail when resolved.
   virtual absl::StatusOr<model::Secret> DeleteSecret(const model::SecretKey& key) = 0;
+
+  // ---- master key rotation ----
+  // The sealing key id is the MasterKey::Id() of the key new secret values must be sealed with
+  // (common/crypto.h SealedKeyId reads it from a ciphertext). Once set, CreateSecret and
+  // UpdateSecret refuse a value sealed with another key: Aborted, so a server still sealing with
+  // a rotated-out key learns it inside the transaction and can reload its keys.
+
+  // The sealing key id; "" when none was ever set.
+  virtual absl::StatusOr<std::string> GetSealingKeyId() = 0;
+  // Sets the sealing key id to `key_id` if none is set; returns the id in force afterwards.
+  virtual absl::StatusOr<std::string> InitSealingKeyId(std::string_view key_id) = 0;
+  virtual absl::Status SetSealingKeyId(std::string_view key_id) = 0;
+  // Up to `limit` secrets (any scope, ciphertext included) whose value is not sealed with
+  // `key_id`, in storage order.
+  virtual absl::StatusOr<std::vector<StoredSecret>> ListSecretsSealedWithOtherKey(
+      std::string_view key_id, int limit) = 0;
+  // In one transaction, replaces each swap's ciphertext if the secret still holds `expected`
+  // (a concurrent update or delete wins and is skipped). Aborted, replacing nothing, when a new
+  // ciphertext is not sealed with the sealing key. Returns how many were replaced.
+  virtual absl::StatusOr<int> ReplaceSecretCiphertexts(
+      const std::vector<CiphertextSwap>& swaps) = 0;
 
   // ---- state ----
   // Stores a new state version after checking, in the same transaction: the lock (while locked

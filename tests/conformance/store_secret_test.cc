@@ -229,5 +229,85 @@ TEST_P(StoreTest, SealedValueSurvivesReopenAndOnlyOpensWhereItWasStored) {
             0);
 }
 
+// ---- master key rotation ----
+
+TEST_P(StoreTest, SealingKeyIdIsSetOnceByInitAndThenRefusesOtherKeys) {
+  const MasterKey a = MasterKey::Generate(), b = MasterKey::Generate();
+  ASSERT_OK_AND_ASSIGN(std::string none, store().GetSealingKeyId());
+  EXPECT_EQ(none, "");
+  // Before any id is set, any sealed value is accepted.
+  ASSERT_OK(store().CreateSecret(MakeSecret(OrgSecret("early")), Seal(b, "v", "x").value()));
+  ASSERT_OK_AND_ASSIGN(std::string first, store().InitSealingKeyId(a.Id()));
+  EXPECT_EQ(first, a.Id());
+  ASSERT_OK_AND_ASSIGN(std::string again, store().InitSealingKeyId(b.Id()));
+  EXPECT_EQ(again, a.Id());  // Init never replaces
+
+  ASSERT_OK(store().CreateSecret(MakeSecret(OrgSecret("ok")), Seal(a, "v", "x").value()));
+  EXPECT_STATUS(store().CreateSecret(MakeSecret(OrgSecret("stale")), Seal(b, "v", "x").value()),
+                StatusCode::kAborted, b.Id());
+  const std::string stale = Seal(b, "v2", "x").value();
+  EXPECT_STATUS(
+      store().UpdateSecret(MakeSecret(OrgSecret("ok")), std::optional<std::string_view>(stale)),
+      StatusCode::kAborted, a.Id());
+  // Metadata-only updates need no key.
+  ASSERT_OK(store().UpdateSecret(MakeSecret(OrgSecret("early"), "renamed"), std::nullopt));
+  EXPECT_STATUS(store().CreateSecret(MakeSecret(OrgSecret("junk")), "not sealed"),
+                StatusCode::kInvalidArgument, "sealed");
+
+  ASSERT_OK(store().SetSealingKeyId(b.Id()));
+  ASSERT_OK_AND_ASSIGN(std::string now, store().GetSealingKeyId());
+  EXPECT_EQ(now, b.Id());
+  ASSERT_OK(store().CreateSecret(MakeSecret(OrgSecret("stale")), Seal(b, "v", "x").value()));
+}
+
+TEST_P(StoreTest, SecretsSealedWithOtherKeysAreListedAndSwappedOnlyIfUnchanged) {
+  const MasterKey a = MasterKey::Generate(), b = MasterKey::Generate();
+  ASSERT_OK(store().CreateSecret(MakeSecret(AccountSecret("acct")), Seal(a, "1", "x").value()));
+  ASSERT_OK(store().CreateSecret(MakeSecret(OrgSecret("org")), Seal(a, "2", "x").value()));
+  // Written before key ids existed (and before any sealing key id was recorded).
+  ASSERT_OK(store().CreateSecret(MakeSecret(ProjectSecret("proj")), Cipher("legacy")));
+  ASSERT_OK_AND_ASSIGN(std::string id, store().InitSealingKeyId(a.Id()));
+  EXPECT_EQ(id, a.Id());
+  ASSERT_OK(store().SetSealingKeyId(b.Id()));
+  ASSERT_OK(store().CreateSecret(MakeSecret(ProjectSecret("new")), Seal(b, "4", "x").value()));
+
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredSecret> old,
+                       store().ListSecretsSealedWithOtherKey(b.Id(), 10));
+  ASSERT_EQ(old.size(), 3u);  // the legacy (version 1) value too; not the new one
+  EXPECT_EQ(old[0].secret.key.org, "");
+  EXPECT_EQ(old[1].secret.key.org, kOrg);
+  EXPECT_EQ(old[1].secret.key.project, "");
+  EXPECT_EQ(old[2].secret.key.project, kProject);
+  EXPECT_EQ(old[2].ciphertext, Cipher("legacy"));
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredSecret> page,
+                       store().ListSecretsSealedWithOtherKey(b.Id(), 2));
+  EXPECT_EQ(page.size(), 2u);
+
+  // A swap whose expected ciphertext is stale (updated meanwhile) is skipped.
+  std::vector<CiphertextSwap> swaps;
+  for (const StoredSecret& s : old) {
+    swaps.push_back({.key = s.secret.key,
+                     .expected = s.ciphertext,
+                     .ciphertext = Seal(b, "re", "x").value()});
+  }
+  swaps[1].expected = Seal(a, "someone else's", "x").value();
+  ASSERT_OK_AND_ASSIGN(int replaced, store().ReplaceSecretCiphertexts(swaps));
+  EXPECT_EQ(replaced, 2);
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredSecret> left,
+                       store().ListSecretsSealedWithOtherKey(b.Id(), 10));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].secret.key.identifier, "org");
+  ASSERT_OK_AND_ASSIGN(StoredSecret acct, store().GetSecret(AccountSecret("acct")));
+  EXPECT_EQ(acct.ciphertext, swaps[0].ciphertext);
+
+  // New ciphertexts must be sealed with the sealing key; nothing is replaced otherwise.
+  std::vector<CiphertextSwap> wrong = {{.key = left[0].secret.key,
+                                        .expected = left[0].ciphertext,
+                                        .ciphertext = Seal(a, "back", "x").value()}};
+  EXPECT_STATUS(store().ReplaceSecretCiphertexts(wrong), StatusCode::kAborted, b.Id());
+  ASSERT_OK_AND_ASSIGN(left, store().ListSecretsSealedWithOtherKey(b.Id(), 10));
+  EXPECT_EQ(left.size(), 1u);
+}
+
 }  // namespace
 }  // namespace terrane::storage::testing

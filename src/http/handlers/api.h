@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "common/master_key_ring.h"
 #include "http/handlers/answer_cache.h"
 #include "http/router.h"
 #include "service/auth.h"
@@ -22,8 +23,8 @@ struct ApiDeps {
   storage::Store& store;
   Clock& clock;
   const service::Authenticator& auth;
-  // Seals and opens secret values (server/master_key.h says where it comes from).
-  const MasterKey& master_key;
+  // Seals and opens secret values (server/master_key.h says where the keys come from).
+  MasterKeyRing& master_key;
   size_t max_state_bytes = size_t{512} << 20;
   // Executes runs; nullptr answers run routes that need it with 503.
   runner::JobRunner* runner = nullptr;

@@ -1,5 +1,6 @@
 #include "http/handlers/common.h"
 
+#include <any>
 #include <charconv>
 
 #include "absl/strings/match.h"
@@ -9,6 +10,7 @@
 #include "common/crypto.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "service/request_limiter.h"
 
 namespace terrane::http::handlers {
 namespace {
@@ -42,10 +44,15 @@ absl::StatusOr<service::Principal> VerifyAndNote(Request& req, const service::Au
   return who;
 }
 
-}  // namespace
+// The server's abuse limits on the outcome of authenticating `req` (none when not configured).
+absl::StatusOr<service::Principal> Limited(const Request& req, const service::Authenticator& auth,
+                                           absl::StatusOr<service::Principal> verified) {
+  service::RequestLimiter* limiter = auth.limiter();
+  if (limiter == nullptr) return verified;
+  return limiter->Admit(req.remote, std::move(verified), std::chrono::steady_clock::now());
+}
 
-absl::StatusOr<service::Principal> AuthenticateRest(Request& req,
-                                                    const service::Authenticator& auth) {
+absl::StatusOr<service::Principal> VerifyRest(Request& req, const service::Authenticator& auth) {
   std::optional<std::string_view> account = req.Header("harness-account");
   req.audit.account = std::string(account.value_or(""));
   std::optional<std::string_view> key = req.Header("x-api-key");
@@ -65,8 +72,8 @@ absl::StatusOr<service::Principal> AuthenticateRest(Request& req,
   return who;
 }
 
-absl::StatusOr<service::Principal> AuthenticateBackend(Request& req,
-                                                       const service::Authenticator& auth) {
+absl::StatusOr<service::Principal> VerifyBackend(Request& req,
+                                                 const service::Authenticator& auth) {
   std::optional<std::string_view> account = req.Query("accountIdentifier");
   if (!account.has_value()) account = req.Header("harness-account");
   req.audit.account = std::string(account.value_or(""));
@@ -82,6 +89,38 @@ absl::StatusOr<service::Principal> AuthenticateBackend(Request& req,
     key = std::string(*header);
   }
   return VerifyAndNote(req, auth, key, account.value_or(""));
+}
+
+// What a request was authenticated as. A route's permission guard and then its handler both
+// authenticate: the key is verified, and the request counted against the rate limits, once.
+struct AuthenticatedAs {
+  bool backend = false;
+  service::Principal who;
+};
+
+absl::StatusOr<service::Principal> Authenticate(Request& req, const service::Authenticator& auth,
+                                                bool backend) {
+  if (const auto* done = std::any_cast<AuthenticatedAs>(&req.authenticated);
+      done != nullptr && done->backend == backend) {
+    return done->who;
+  }
+  TERRANE_ASSIGN_OR_RETURN(
+      service::Principal who,
+      Limited(req, auth, backend ? VerifyBackend(req, auth) : VerifyRest(req, auth)));
+  req.authenticated = AuthenticatedAs{.backend = backend, .who = who};
+  return who;
+}
+
+}  // namespace
+
+absl::StatusOr<service::Principal> AuthenticateRest(Request& req,
+                                                    const service::Authenticator& auth) {
+  return Authenticate(req, auth, /*backend=*/false);
+}
+
+absl::StatusOr<service::Principal> AuthenticateBackend(Request& req,
+                                                       const service::Authenticator& auth) {
+  return Authenticate(req, auth, /*backend=*/true);
 }
 
 model::WorkspaceKey WorkspaceKeyFrom(std::string_view account, const PathParams& params) {

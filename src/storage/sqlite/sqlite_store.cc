@@ -13,6 +13,7 @@
 #include "storage/sqlite/internal/locks.h"
 #include "storage/sqlite/internal/runs.h"
 #include "storage/sqlite/internal/schema.h"
+#include "storage/sqlite/internal/sealing.h"
 #include "storage/sqlite/internal/secrets.h"
 #include "storage/sqlite/internal/states.h"
 #include "storage/sqlite/internal/strings.h"
@@ -280,6 +281,37 @@ absl::StatusOr<model::Secret> SqliteStore::UpdateSecret(
 absl::StatusOr<model::Secret> SqliteStore::DeleteSecret(const model::SecretKey& key) {
   return internal::RunTransaction(*pool_, TxnMode::kWrite,
                                   [&](Connection& c) { return internal::DeleteSecret(c, key); });
+}
+
+absl::StatusOr<std::string> SqliteStore::GetSealingKeyId() {
+  return internal::RunTransaction(*pool_, TxnMode::kRead,
+                                  [&](Connection& c) { return internal::GetSealingKeyId(c); });
+}
+
+absl::StatusOr<std::string> SqliteStore::InitSealingKeyId(std::string_view key_id) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::InitSealingKeyId(c, key_id);
+  });
+}
+
+absl::Status SqliteStore::SetSealingKeyId(std::string_view key_id) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::SetSealingKeyId(c, key_id);
+  });
+}
+
+absl::StatusOr<std::vector<StoredSecret>> SqliteStore::ListSecretsSealedWithOtherKey(
+    std::string_view key_id, int limit) {
+  return internal::RunTransaction(*pool_, TxnMode::kRead, [&](Connection& c) {
+    return internal::ListSecretsSealedWithOtherKey(c, key_id, limit);
+  });
+}
+
+absl::StatusOr<int> SqliteStore::ReplaceSecretCiphertexts(
+    const std::vector<CiphertextSwap>& swaps) {
+  return internal::RunTransaction(*pool_, TxnMode::kWrite, [&](Connection& c) {
+    return internal::ReplaceSecretCiphertexts(c, swaps);
+  });
 }
 
 absl::StatusOr<StateWriteResult> SqliteStore::PutState(const model::WorkspaceKey& key,

@@ -112,6 +112,14 @@ class SqliteStore final : public Store {
                                              std::optional<std::string_view> ciphertext) override;
   absl::StatusOr<model::Secret> DeleteSecret(const model::SecretKey& key) override;
 
+  // Store: master key rotation
+  absl::StatusOr<std::string> GetSealingKeyId() override;
+  absl::StatusOr<std::string> InitSealingKeyId(std::string_view key_id) override;
+  absl::Status SetSealingKeyId(std::string_view key_id) override;
+  absl::StatusOr<std::vector<StoredSecret>> ListSecretsSealedWithOtherKey(std::string_view key_id,
+                                                                          int limit) override;
+  absl::StatusOr<int> ReplaceSecretCiphertexts(const std::vector<CiphertextSwap>& swaps) override;
+
   // Store: state
   absl::StatusOr<StateWriteResult> PutState(const model::WorkspaceKey& key,
                                             const StateWrite& write) override;

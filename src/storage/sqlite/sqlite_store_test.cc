@@ -73,9 +73,10 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchemaVersion) {
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 }
 
-// Undoes migrations 4 (audit) and 5 (roles) on a freshly created database: the schema of
-// version 3.
+// Undoes migrations 4 (audit), 5 (roles) and 6 (key rotation) on a freshly created database:
+// the schema of version 3.
 constexpr const char* kDowngradeToThree = R"sql(
+  DROP TABLE secret_sealing; DROP INDEX secrets_by_key_id; ALTER TABLE secrets DROP COLUMN key_id;
   DROP TABLE audit_log;
   DROP TABLE role_bindings; DROP TABLE roles;
   DROP INDEX api_keys_by_principal; DROP TABLE api_keys; DROP TABLE principals;
@@ -101,7 +102,8 @@ TEST_F(SqliteStoreTest, MigratesAVersionOneDatabase) {
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ(RawInt("PRAGMA user_version"), sqlite::internal::LatestSchemaVersion());
   model::Secret secret{.key = {.account = "acct", .identifier = "tok"}, .name = "tok"};
-  ASSERT_TRUE((*store)->CreateSecret(secret, std::string(29, 'c')).ok());
+  // A version-1 sealed value (version byte 1, then nonce, ciphertext and tag).
+  ASSERT_TRUE((*store)->CreateSecret(secret, "\x01" + std::string(28, 'c')).ok());
   EXPECT_EQ(RawInt("SELECT COUNT(*) FROM secrets WHERE account_id = 'acct'"), 1);
 }
 

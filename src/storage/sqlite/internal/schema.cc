@@ -318,6 +318,17 @@ UPDATE api_keys SET principal_id = (
 INSERT INTO role_bindings(id, account_id, principal_id, role, created)
   SELECT 'key_' || id, account_id, principal_id, 'admin', created FROM api_keys;
 )sql",
+    // 6: master key rotation. key_id is the MasterKey::Id() a secret's ciphertext names ("" for
+    // values sealed before key ids existed); secret_sealing holds the one id new values must be
+    // sealed with, so a write sealed with a rotated-out key is refused inside its transaction.
+    R"sql(
+ALTER TABLE secrets ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX secrets_by_key_id ON secrets(key_id);
+CREATE TABLE secret_sealing (
+  only   INTEGER PRIMARY KEY CHECK (only = 1),
+  key_id TEXT NOT NULL
+);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "storage/sqlite/internal/columns.h"
 #include "storage/sqlite/internal/resolve.h"
+#include "storage/sqlite/internal/sealing.h"
 #include "storage/sqlite/internal/strings.h"
 
 namespace terrane::storage::sqlite::internal {
@@ -101,6 +102,7 @@ absl::StatusOr<Found> Find(Connection& conn, const model::SecretKey& key, bool w
 absl::Status CreateSecret(Connection& conn, const model::Secret& secret,
                           std::string_view ciphertext) {
   const model::SecretKey& key = secret.key;
+  TERRANE_ASSIGN_OR_RETURN(std::string key_id, CheckSealedWithSealingKey(conn, ciphertext));
   TERRANE_ASSIGN_OR_RETURN(ScopeIds ids, ResolveScope(conn, key.account, key.org, key.project));
   TERRANE_ASSIGN_OR_RETURN(std::optional<Found> existing,
                            FindIn(conn, key, ids, /*with_ciphertext=*/false));
@@ -110,8 +112,8 @@ absl::Status CreateSecret(Connection& conn, const model::Secret& secret,
   }
   TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
       INSERT INTO secrets(account_id, org_id, project_id, identifier, name, description,
-                          tags_json, type, value_type, ciphertext, created, updated)
-      VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?))sql"));
+                          tags_json, type, value_type, ciphertext, created, updated, key_id)
+      VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql"));
   return stmt.Bind(1, key.account)
       .Bind(2, ids.org_id)
       .Bind(3, ids.project_id)
@@ -124,6 +126,7 @@ absl::Status CreateSecret(Connection& conn, const model::Secret& secret,
       .BindBlobNoCopy(10, ciphertext)
       .Bind(11, secret.created)
       .Bind(12, secret.updated)
+      .Bind(13, key_id)
       .Run();
 }
 
@@ -152,10 +155,15 @@ absl::StatusOr<std::vector<model::Secret>> ListSecrets(Connection& conn, std::st
 absl::StatusOr<model::Secret> UpdateSecret(Connection& conn, const model::Secret& secret,
                                            std::optional<std::string_view> ciphertext) {
   TERRANE_ASSIGN_OR_RETURN(Found found, Find(conn, secret.key, /*with_ciphertext=*/false));
-  // ?7 NULL keeps the stored ciphertext.
+  std::string key_id;
+  if (ciphertext.has_value()) {
+    TERRANE_ASSIGN_OR_RETURN(key_id, CheckSealedWithSealingKey(conn, *ciphertext));
+  }
+  // ?7 NULL keeps the stored ciphertext and its key id.
   TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
       UPDATE secrets SET name = ?1, description = ?2, tags_json = ?3, type = ?4,
-                         value_type = ?5, updated = ?6, ciphertext = IFNULL(?7, ciphertext)
+                         value_type = ?5, updated = ?6, ciphertext = IFNULL(?7, ciphertext),
+                         key_id = IIF(?7 IS NULL, key_id, ?9)
       WHERE id = ?8)sql"));
   stmt.Bind(1, secret.name)
       .Bind(2, secret.description)
@@ -163,7 +171,8 @@ absl::StatusOr<model::Secret> UpdateSecret(Connection& conn, const model::Secret
       .Bind(4, secret.type)
       .Bind(5, secret.value_type)
       .Bind(6, secret.updated)
-      .Bind(8, found.row_id);
+      .Bind(8, found.row_id)
+      .Bind(9, key_id);
   if (ciphertext.has_value()) {
     stmt.BindBlobNoCopy(7, *ciphertext);
   } else {
