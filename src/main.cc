@@ -31,9 +31,10 @@ int main(int argc, char** argv) {
                    "Largest accepted state body; larger writes get 413")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 40));
-  serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads")
+  serve_cmd
+      ->add_option("--threads", serve.threads, "HTTP worker threads; 0 = one per CPU (at least 2)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(0, 256));
   serve_cmd->add_option("--log-level", serve.log_level, "debug, info, warn or error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));

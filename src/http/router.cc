@@ -69,8 +69,7 @@ void Router::Add(std::string method, std::string_view pattern, Handler handler,
 void Router::WrapHandlers(const std::function<Handler(std::string_view method,
                                                       std::string_view pattern, Handler)>& wrap) {
   for (Route& route : routes_) {
-    std::string pattern = "/" + absl::StrJoin(route.pattern, "/");
-    route.handler = wrap(route.method, pattern, std::move(route.handler));
+    route.handler = wrap(route.method, route.text, std::move(route.handler));
   }
 }
 

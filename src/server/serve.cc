@@ -2,9 +2,11 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
@@ -40,6 +42,12 @@ bool SplitHostPort(const std::string& listen, std::string* host, uint16_t* port)
 }
 
 namespace {
+
+// --threads: 0 means one per CPU, at least 2 (a handler blocked on a commit leaves another).
+int WorkerThreads(int requested) {
+  if (requested > 0) return requested;
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 // The master key from the configured source; says so when a new key file was written.
 absl::StatusOr<LoadedMasterKey> LoadServeMasterKey(const ServeOptions& options) {
@@ -180,7 +188,7 @@ int RunServe(const ServeOptions& options) {
   http::Server server(
       http::ServerOptions{.host = host,
                           .port = port,
-                          .threads = options.threads,
+                          .threads = WorkerThreads(options.threads),
                           .max_connections = options.max_connections,
                           .max_connections_per_address = options.max_connections_per_address,
                           .max_header_bytes = options.max_header_bytes,

@@ -14,7 +14,9 @@ struct ServeOptions {
   // (server/master_key.h).
   std::string master_key_file;
   size_t max_state_bytes = size_t{512} << 20;
-  int threads = 4;
+  // HTTP worker threads; 0 = one per CPU, at least 2. More threads than CPUs made the tail
+  // latency of GET workspace under 64 connections twice as long (BENCHMARKS.md).
+  int threads = 0;
   std::string log_level = "info";
   // Runs: how many execute at once, which binaries, and limits per step.
   int max_concurrent_runs = 2;

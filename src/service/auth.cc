@@ -1,5 +1,7 @@
 #include "service/auth.h"
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -69,11 +71,12 @@ absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
       parts[2].size() != 2 * kSecretBytes) {
     return BadKey();
   }
-  absl::StatusOr<CachedKey> stored = Lookup(parts[1]);
-  if (absl::IsNotFound(stored.status())) return BadKey();
-  if (!stored.ok()) return stored.status();
-  const model::ApiKey& k = stored->key;
-  if (!ConstantTimeEquals(Sha256Hex(parts[2]), k.secret_sha256)) return BadKey();
+  absl::StatusOr<std::pair<CachedKey, bool>> looked_up = Lookup(parts[1], parts[2]);
+  if (absl::IsNotFound(looked_up.status())) return BadKey();
+  if (!looked_up.ok()) return looked_up.status();
+  const auto& [entry, secret_matches] = *looked_up;
+  const model::ApiKey& k = entry.key;
+  if (!secret_matches) return BadKey();
   if (k.revoked != 0) {
     return absl::UnauthenticatedError(Cat("API key '", k.id,
                                           "' has been revoked: ask an administrator for a new "
@@ -88,7 +91,7 @@ absl::StatusOr<Principal> Authenticator::Verify(std::string_view key) const {
                    .account = k.account,
                    .display_name = Cat("api_key:", k.name),
                    .principal = k.principal,
-                   .grants = stored->grants};
+                   .grants = entry.grants};
 }
 
 std::string Authenticator::IssueRunCredential(std::string_view run_id,
@@ -120,15 +123,30 @@ absl::StatusOr<Principal> Authenticator::VerifyRunCredential(std::string_view ru
                    .only_workspace = it->second.workspace};
 }
 
-absl::StatusOr<Authenticator::CachedKey> Authenticator::Lookup(std::string_view id) const {
+absl::StatusOr<std::pair<Authenticator::CachedKey, bool>> Authenticator::Lookup(
+    std::string_view id, std::string_view secret) const {
   const auto now = std::chrono::steady_clock::now();
   const std::string key_id(id);
   uint64_t generation = 0;
+  std::optional<CachedKey> cached;
   {
     absl::ReaderMutexLock lock(&mu_);
     auto it = cache_.find(key_id);
-    if (it != cache_.end() && it->second.expires > now) return it->second;
+    if (it != cache_.end() && it->second.expires > now) {
+      const std::string& proven = it->second.proven_secret;
+      if (!proven.empty() && ConstantTimeEquals(secret, proven)) return {{it->second, true}};
+      cached = it->second;
+    }
     generation = generation_;
+  }
+  if (cached.has_value()) {
+    bool matches = ConstantTimeEquals(Sha256Hex(secret), cached->key.secret_sha256);
+    if (matches) {
+      absl::MutexLock lock(&mu_);
+      auto it = cache_.find(key_id);
+      if (it != cache_.end() && generation == generation_) it->second.proven_secret = secret;
+    }
+    return {{*std::move(cached), matches}};
   }
   // Looked up without holding mu_: no lock across database I/O. An invalidation while the read
   // is in flight bumps generation_, and the possibly older answer is then not cached.
@@ -137,11 +155,13 @@ absl::StatusOr<Authenticator::CachedKey> Authenticator::Lookup(std::string_view 
       .key = std::move(access.key),
       .grants = std::make_shared<const Grants>(ResolveGrants(access.bindings, access.custom_roles)),
       .expires = now + kCacheTtl};
+  const bool matches = ConstantTimeEquals(Sha256Hex(secret), entry.key.secret_sha256);
+  if (matches) entry.proven_secret = std::string(secret);
   absl::MutexLock lock(&mu_);
-  if (generation != generation_) return entry;
+  if (generation != generation_) return {{std::move(entry), matches}};
   if (cache_.size() >= kMaxCachedKeys) cache_.clear();
   cache_[key_id] = entry;
-  return entry;
+  return {{std::move(entry), matches}};
 }
 
 void Authenticator::InvalidateKey(std::string_view key_id) const {

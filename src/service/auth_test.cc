@@ -62,6 +62,31 @@ TEST_F(AuthTest, KeySecretIsNotStored) {
   EXPECT_EQ(stored->principal, "ci");
 }
 
+// The cache remembers the secret a request proved; a wrong secret for the same key id must still
+// fail however the cache was filled (by a right secret, a wrong one, or both in turn).
+TEST_F(AuthTest, ACachedKeyStillRefusesWrongSecrets) {
+  absl::StatusOr<IssuedKey> issued = Issue("default", "viewer");
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  const std::string good = issued->secret;
+  std::string one_off = good;
+  one_off.back() = one_off.back() == '0' ? '1' : '0';
+  const std::string shorter = good.substr(0, good.size() - 2) + "0";
+  Authenticator auth(*store_, clock_);
+
+  // Filled by a wrong secret first: nothing proven yet.
+  EXPECT_EQ(auth.Verify(one_off).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(auth.Verify(good).ok());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(auth.Verify(good).ok());
+    EXPECT_EQ(auth.Verify(one_off).status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_EQ(auth.Verify(shorter).status().code(), absl::StatusCode::kUnauthenticated);
+  }
+  // An invalidation drops the proven secret with the entry; the key is checked afresh.
+  auth.InvalidateAll();
+  EXPECT_EQ(auth.Verify(one_off).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(auth.Verify(good).ok());
+}
+
 TEST_F(AuthTest, RejectsMissingMalformedAndWrongKeys) {
   absl::StatusOr<IssuedKey> issued = Issue("default", "viewer");
   ASSERT_TRUE(issued.ok());

@@ -17,6 +17,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "common/crypto.h"
+#include "common/master_key_ring.h"
 #include "common/strings.h"
 #include "gtest/gtest.h"
 #include "http/handlers/api.h"
@@ -137,7 +138,7 @@ class AuditRoutesTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<storage::Store> store_;
   FixedClock clock_;
-  MasterKey master_key_ = MasterKey::Generate();
+  MasterKeyRing master_key_{MasterKey::Generate()};
   std::unique_ptr<service::Authenticator> auth_;
   std::unique_ptr<ApiDeps> deps_;
   Router router_;

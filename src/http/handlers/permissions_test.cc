@@ -32,7 +32,7 @@ class PermissionMatrixTest : public ::testing::Test {
     store_ = opened->release();
     clock_ = new SystemClock();
     auth_ = new service::Authenticator(*store_, *clock_);
-    master_key_ = new MasterKey(MasterKey::Generate());
+    master_key_ = new MasterKeyRing(MasterKey::Generate());
     deps_ =
         new ApiDeps{.store = *store_, .clock = *clock_, .auth = *auth_, .master_key = *master_key_};
     router_ = new Router();
@@ -121,7 +121,7 @@ class PermissionMatrixTest : public ::testing::Test {
   static storage::Store* store_;
   static SystemClock* clock_;
   static service::Authenticator* auth_;
-  static MasterKey* master_key_;
+  static MasterKeyRing* master_key_;
   static ApiDeps* deps_;
   static Router* router_;
 };
@@ -130,7 +130,7 @@ std::string* PermissionMatrixTest::dir_ = nullptr;
 storage::Store* PermissionMatrixTest::store_ = nullptr;
 SystemClock* PermissionMatrixTest::clock_ = nullptr;
 service::Authenticator* PermissionMatrixTest::auth_ = nullptr;
-MasterKey* PermissionMatrixTest::master_key_ = nullptr;
+MasterKeyRing* PermissionMatrixTest::master_key_ = nullptr;
 ApiDeps* PermissionMatrixTest::deps_ = nullptr;
 Router* PermissionMatrixTest::router_ = nullptr;
 
