@@ -33,7 +33,7 @@ function headers(s, extra = {}) {
 }
 
 // Every request sends the key in its header and nothing else: no cookies, and no Basic-auth
-// prompt of the browser on a 401 (which carries WWW-Authenticate for terraform's sake).
+// prompt of the browser (REST 401s challenge for the x-api-key header, not Basic auth).
 const BASE_INIT = {credentials: 'omit', cache: 'no-store'};
 
 const enc = encodeURIComponent;

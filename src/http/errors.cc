@@ -13,6 +13,9 @@
 namespace terrane::http {
 namespace {
 
+constexpr char kApiKeyChallenge[] = "APIKey realm=\"terrane\", header=\"x-api-key\"";
+constexpr char kBasicChallenge[] = "Basic realm=\"terrane\"";
+
 constexpr std::string_view kGoaContentType = "application/vnd.goa.error";
 
 // Debian's Abseil has its own absl::string_view, which std::string_view does not convert to.
@@ -106,10 +109,14 @@ Response RenderError(const absl::Status& status, std::string_view request_id,
     message = std::string(status.message());
   }
   Response res = GoaError(http_status, GoaNameFor(http_status), message, request_id);
-  if (auto retry_after = status.GetPayload(AsAbsl(kRetryAfterPayload))) {
-    for (auto& [name, value] : res.headers) {
-      if (name == "Retry-After") value = std::string(*retry_after);
+  for (auto& [name, value] : res.headers) {
+    if (name == "Retry-After") {
+      if (auto retry_after = status.GetPayload(AsAbsl(kRetryAfterPayload))) {
+        value = std::string(*retry_after);
+      }
     }
+    // terraform sends Basic auth on its backend routes: the challenge there says so.
+    if (name == "WWW-Authenticate" && lock_info_errors) value = kBasicChallenge;
   }
   return res;
 }
@@ -128,7 +135,10 @@ Response GoaError(int http_status, std::string_view name, std::string_view messa
                .content_type = std::string(kGoaContentType),
                .headers = {},
                .body = boost::json::serialize(body)};
-  if (http_status == 401) res.headers.emplace_back("WWW-Authenticate", "Basic realm=\"terrane\"");
+  // The challenge names the x-api-key header. A Basic challenge would make browsers (the web
+  // console) pop up a password prompt; only terraform-backend routes, whose clients send Basic
+  // auth, answer with one (RenderError).
+  if (http_status == 401) res.headers.emplace_back("WWW-Authenticate", kApiKeyChallenge);
   if (http_status == 503 || http_status == 429) res.headers.emplace_back("Retry-After", "1");
   return res;
 }

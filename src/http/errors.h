@@ -18,6 +18,8 @@ int HttpStatusFor(absl::StatusCode code);
 // carries model::kLockInfoPayload, the body is that LockInfo JSON instead (terraform decodes a
 // 423 body as LockInfo). Internal errors never expose their message to the client. 429 and 503
 // carry Retry-After: the status's kRetryAfterPayload (common/token_buckets.h), else 1 second.
+// 401 challenges for the x-api-key header, or for Basic auth on terraform-backend routes
+// (`lock_info_errors`).
 Response RenderError(const absl::Status& status, std::string_view request_id,
                      bool lock_info_errors = false);
 

@@ -96,9 +96,15 @@ TEST(RenderErrorTest, MessageIsJsonEscaped) {
   EXPECT_EQ(boost::json::parse(res.body).at("message").as_string(), "bad \"name\"\n\\ \x01");
 }
 
-TEST(RenderErrorTest, UnauthorizedAsksForBasicAuth) {
-  Response res = RenderError(absl::UnauthenticatedError("missing credentials"), "r1");
-  EXPECT_EQ(HeaderOf(res, "WWW-Authenticate"), "Basic realm=\"terrane\"");
+// Regression: every 401 asked for Basic auth, so a browser (the web console) popped up a
+// password prompt; only terraform-backend routes, whose client sends Basic auth, ask for it.
+TEST(RenderErrorTest, UnauthorizedAsksForTheApiKeyHeaderOrBasicAuthOnBackendRoutes) {
+  Response rest = RenderError(absl::UnauthenticatedError("missing credentials"), "r1");
+  EXPECT_EQ(HeaderOf(rest, "WWW-Authenticate"), "APIKey realm=\"terrane\", header=\"x-api-key\"");
+  Response backend = RenderError(absl::UnauthenticatedError("missing credentials"), "r1",
+                                 /*lock_info_errors=*/true);
+  EXPECT_EQ(HeaderOf(backend, "WWW-Authenticate"), "Basic realm=\"terrane\"");
+  EXPECT_EQ(backend.status, 401);
 }
 
 TEST(RenderErrorTest, UnavailableCarriesRetryAfter) {
