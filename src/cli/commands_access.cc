@@ -64,11 +64,14 @@ absl::StatusOr<int64_t> ParseDuration(const std::string& text) {
     unit = text.back() == 'd' ? 86400 : text.back() == 'h' ? 3600 : text.back() == 'm' ? 60 : 1;
     digits = text.substr(0, text.size() - 1);
   }
+  // A hundred years, as `terrane admin create-api-key` allows; bounds n * unit * 1000.
+  constexpr int64_t kMaxSeconds = int64_t{100} * 365 * 86400;
   int64_t n = 0;
-  if (!absl::SimpleAtoi(digits, &n) || n <= 0) {
+  if (!absl::SimpleAtoi(digits, &n) || n <= 0 || n > kMaxSeconds / unit) {
     return absl::InvalidArgumentError(
-        Cat("--expires-in must be a positive duration such as 90d, 12h, 30m or 3600, got '", text,
-            "'"));
+        Cat("--expires-in must be a positive duration of at most 100 years such as 90d, 12h, 30m "
+            "or 3600, got '",
+            text, "'"));
   }
   return n * unit;
 }

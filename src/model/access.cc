@@ -249,7 +249,12 @@ absl::StatusOr<ApiKey> ParseApiKeyCreate(std::string_view body, int64_t now) {
     if (!expires->is_int64() && !expires->is_uint64()) {
       return internal::WrongType("api_key.expires", "an integer (unix milliseconds)", *expires);
     }
-    out.expires = expires->to_number<int64_t>();
+    // A uint64 is one that int64 cannot hold; converting it would throw.
+    if (expires->is_uint64()) {
+      return absl::InvalidArgumentError(
+          "field 'api_key.expires' is too large for a time in unix milliseconds");
+    }
+    out.expires = expires->get_int64();
     if (out.expires != 0 && out.expires <= now) {
       return absl::InvalidArgumentError(
           "field 'api_key.expires' must lie in the future (unix milliseconds), or be 0 for a "

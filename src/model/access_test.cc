@@ -97,6 +97,13 @@ TEST(ParseApiKeyCreateTest, ExpiryMustBeInTheFuture) {
   EXPECT_TRUE(ParseApiKeyCreate(R"({"api_key": {"principal": "ci", "expires": 0}})", 1000).ok());
 }
 
+TEST(ParseApiKeyCreateTest, AnExpiryBeyondInt64IsABadRequest) {
+  absl::StatusOr<ApiKey> key = ParseApiKeyCreate(
+      R"({"api_key": {"principal": "ci", "expires": 18446744073709551615}})", 1000);
+  ASSERT_TRUE(absl::IsInvalidArgument(key.status())) << key.status();
+  EXPECT_NE(key.status().message().find("api_key.expires"), std::string::npos);
+}
+
 TEST(ApiKeyToJsonTest, NeverHoldsTheDigest) {
   ApiKey key{.id = "abc",
              .account = "a",

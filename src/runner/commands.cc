@@ -79,7 +79,9 @@ absl::StatusOr<CommandResult> RunCommand(ProcessLauncher& launcher, const Proces
 absl::StatusOr<std::string> CaptureCommand(ProcessLauncher& launcher, const ProcessSpec& spec,
                                            const RunControl& control,
                                            const CommandLimits& limits, int* exit_code) {
-  TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<Process> process, launcher.Start(spec));
+  ProcessSpec stdout_only = spec;
+  stdout_only.discard_stderr = true;
+  TERRANE_ASSIGN_OR_RETURN(std::unique_ptr<Process> process, launcher.Start(stdout_only));
   std::string out;
   TERRANE_ASSIGN_OR_RETURN(
       CommandResult result, Drive(*process, control, limits, [&out, &spec](const std::string& chunk) {

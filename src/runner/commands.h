@@ -40,7 +40,8 @@ absl::StatusOr<CommandResult> RunCommand(ProcessLauncher& launcher, const Proces
                                          RunLog& log, const RunControl& control,
                                          const CommandLimits& limits);
 
-// Runs `spec` and returns its whole output without logging it (terraform show -json).
+// Runs `spec` and returns its whole stdout without logging it (terraform show -json); stderr
+// is discarded, so warnings cannot corrupt what is parsed.
 absl::StatusOr<std::string> CaptureCommand(ProcessLauncher& launcher, const ProcessSpec& spec,
                                            const RunControl& control,
                                            const CommandLimits& limits, int* exit_code);

@@ -10,6 +10,7 @@
 
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
+#include "runner/process.h"
 
 namespace terrane::runner {
 namespace {
@@ -151,6 +152,23 @@ TEST(CheckProvisionerVersionTest, MatchesWholeComponents) {
             std::string::npos)
       << wrong;
   EXPECT_FALSE(CheckProvisionerVersion("1.5.7", "not json", "terraform").ok());
+}
+
+// terraform prints CLI-config warnings on stderr even for `show -json`; a run parses that output.
+TEST(CaptureCommandTest, ReturnsStdoutWithoutTheWarningsOfStderr) {
+  PosixProcessLauncher launcher;
+  const char* path = std::getenv("PATH");
+  absl::StatusOr<std::string> sh = FindExecutable("sh", path != nullptr ? path : "/usr/bin:/bin");
+  ASSERT_TRUE(sh.ok()) << sh.status();
+  ProcessSpec spec{.executable = *sh,
+                   .args = {"-c", "echo 'Warning: no CLI config' >&2; echo '{\"a\":1}'; exit 4"},
+                   .cwd = "/tmp"};
+  RunControl control;
+  int code = 0;
+  absl::StatusOr<std::string> out = CaptureCommand(launcher, spec, control, {}, &code);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, "{\"a\":1}\n");
+  EXPECT_EQ(code, 4);
 }
 
 }  // namespace

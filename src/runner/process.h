@@ -1,6 +1,7 @@
 // ProcessLauncher: the seam through which runs spawn git and terraform. A process runs in its
-// own process group with stdin from /dev/null and stdout and stderr merged into one pipe, so
-// signals reach terraform and everything it started (providers, local-exec commands).
+// own process group with stdin from /dev/null and stdout and stderr merged into one pipe (or
+// stderr sent to /dev/null), so signals reach terraform and everything it started (providers,
+// local-exec commands).
 // Thread-safety: a launcher is thread-safe; one Process is used by one thread.
 #pragma once
 
@@ -18,6 +19,9 @@ struct ProcessSpec {
   std::vector<std::string> args;   // argv[1..]
   std::vector<std::string> env;    // the complete environment, "NAME=value"
   std::string cwd;                 // working directory
+  // Sends stderr to /dev/null instead of the pipe: for output that is parsed (`show -json`),
+  // where a warning (a missing CLI config file) would make it unreadable.
+  bool discard_stderr = false;
 };
 
 class Process {

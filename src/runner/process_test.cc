@@ -36,6 +36,20 @@ TEST(ProcessTest, MergesOutputAndReportsExitCodeInItsWorkingDirectory) {
   EXPECT_EQ((*p)->Wait(), 3);
 }
 
+TEST(ProcessTest, DiscardedStderrStaysOutOfTheOutput) {
+  PosixProcessLauncher launcher;
+  absl::StatusOr<std::string> sh = FindExecutable("sh", Path());
+  ASSERT_TRUE(sh.ok()) << sh.status();
+  ProcessSpec spec{.executable = *sh,
+                   .args = {"-c", "echo warning >&2; echo '{}'"},
+                   .cwd = "/tmp",
+                   .discard_stderr = true};
+  absl::StatusOr<std::unique_ptr<Process>> p = launcher.Start(spec);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(ReadAll(**p), "{}\n");
+  EXPECT_EQ((*p)->Wait(), 0);
+}
+
 TEST(ProcessTest, SignalReachesTheWholeGroup) {
   PosixProcessLauncher launcher;
   absl::StatusOr<std::string> sh = FindExecutable("sh", Path());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -103,6 +104,15 @@ absl::StatusOr<std::unique_ptr<MasterKeyRing>> MakeKeyRing(storage::Store& store
   return ring;
 }
 
+// DATA_DIR/runs as an absolute path: git and terraform run with their working directory inside
+// a run's own directory, where a relative `--data-dir` (`./data` of `make run`) names nothing.
+std::string RunsDir(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(data_dir, ec);
+  if (ec) dir = data_dir;  // no working directory: keep the path as given
+  return (dir / "runs").lexically_normal().string();
+}
+
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
@@ -157,7 +167,7 @@ int RunServe(const ServeOptions& options) {
   auth.set_limiter(&limiter);
   const char* path = std::getenv("PATH");
   runner::RunnerOptions run_options{
-      .work_root = options.data_dir + "/runs",
+      .work_root = RunsDir(options.data_dir),
       .path = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin",
       .terraform_binary = options.terraform_binary,
       .tofu_binary = options.tofu_binary,

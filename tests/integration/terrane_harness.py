@@ -394,14 +394,16 @@ def download_sha256(client, path):
 class TerraneServer:
     """One `terrane serve` process on 127.0.0.1:0 with its own data directory."""
 
-    def __init__(self, extra_args=(), data_dir=None):
+    def __init__(self, extra_args=(), data_dir=None, cwd=None):
+        """`cwd` is the server's working directory; a relative `data_dir` is taken from it."""
         self.extra_args = list(extra_args)
         self._tmp = None
         if data_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="terrane-it-")
             data_dir = os.path.join(self._tmp.name, "data")
+        self.cwd = cwd
         self.data_dir = data_dir
-        self.log_path = data_dir.rstrip("/") + "-server.log"
+        self.log_path = os.path.join(cwd or "", data_dir.rstrip("/") + "-server.log")
         self.proc = None
         self.host = None
         self.port = None
@@ -416,7 +418,7 @@ class TerraneServer:
         args = [terrane_bin(), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
                 *self.extra_args]
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=self._log)
+                                     stderr=self._log, cwd=self.cwd)
         self._reader = threading.Thread(target=self._read_stdout, daemon=True)
         self._reader.start()
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -522,7 +524,7 @@ class TerraneServer:
         return f"http://{self.host}:{self.port}"
 
     def admin_key(self):
-        with open(os.path.join(self.data_dir, "admin-api-key")) as f:
+        with open(os.path.join(self.cwd or "", self.data_dir, "admin-api-key")) as f:
             return f.read().strip()
 
     def client(self, key=None, account=ACCOUNT):

@@ -274,6 +274,21 @@ class AccessCliTest(AccessTestCase):
         self.cli("role", "delete", "approver", "--yes")
         self.cli("principal", "delete", "team", "--yes")
 
+    def test_key_lifetimes_that_overflow_are_refused(self):
+        # Regression: the seconds were multiplied without a bound (signed overflow), and the API
+        # answered 500 for an expiry beyond int64.
+        self.cli("principal", "create", "longlived")
+        for lifetime in ("99999999999999999d", "9223372036854775807"):
+            r = self.cli("key", "create", "--principal", "longlived", "--expires-in", lifetime,
+                         expect=1)
+            self.assertIn("--expires-in", r.stderr)
+        self.assertEqual(self.cli("key", "list", "--principal", "longlived",
+                                  "--output", "json").stdout.strip(), "[]")
+        r = self.client.api("POST", "/v1/api-keys", '{"api_key": {"principal": "longlived", '
+                                                    '"expires": 18446744073709551615}}')
+        self.assertGoaError(r, 400, "bad_request", "api_key.expires")
+        self.cli("principal", "delete", "longlived", "--yes")
+
 
 if __name__ == "__main__":
     unittest.main()

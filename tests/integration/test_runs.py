@@ -793,6 +793,34 @@ class RestartTest(unittest.TestCase):
                 again.stop()
                 again.cleanup()
 
+    def test_a_relative_data_dir_runs_terraform(self):
+        # `make run` serves `--data-dir ./data`: git and terraform work inside DATA_DIR/runs/<id>,
+        # so that directory must not be named relative to the server's working directory.
+        with tempfile.TemporaryDirectory(prefix="terrane-relative-") as tmp:
+            tf_env_setup(tmp)
+            repo = GitRepo(tmp, "repo")
+            repo.commit({"main.tf": SIMPLE_TF % {"value": "rel"}})
+            server = TerraneServer(data_dir="./data", cwd=tmp).start()
+            try:
+                client = server.client()
+                client.create_workspace("rel", repository=repo.path, repository_branch="main")
+                r = client.api("POST", ws_path("rel") + "/runs", {"operation": "provision"})
+                self.assertEqual(r.status, 200, r)
+                deadline = time.monotonic() + RUN_TIMEOUT_S
+                while True:
+                    run = client.api("GET", f"{ws_path('rel')}/runs/{r.body['id']}").body
+                    if run["status"] not in ("queued", "running"):
+                        break
+                    self.assertLess(time.monotonic(), deadline)
+                    time.sleep(0.2)
+                log = client.api("GET", f"{ws_path('rel')}/runs/{r.body['id']}/logs").raw.decode()
+                self.assertEqual(run["status"], "succeeded", log)
+                self.assertEqual(client.get_workspace("rel")["status"], "active")
+                self.assertNotIn("cannot resolve the checkout", log)
+            finally:
+                server.stop()
+                server.cleanup()
+
 
 if __name__ == "__main__":
     unittest.main()
