@@ -130,7 +130,9 @@ class Store {
   // Ordered by identifier.
   virtual absl::StatusOr<std::vector<model::Principal>> ListPrincipals(
       std::string_view account) = 0;
-  // Deletes the principal with its API keys and role bindings; returns it.
+  // Deletes the principal with its API keys and role bindings; returns it. FailedPrecondition,
+  // changing nothing, when that removes the account's last admin binding at account scope
+  // (likewise DeleteRoleBinding).
   virtual absl::StatusOr<model::Principal> DeletePrincipal(std::string_view account,
                                                            std::string_view identifier) = 0;
 

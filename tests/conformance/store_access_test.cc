@@ -144,6 +144,30 @@ TEST_P(StoreAccessTest, BindingsNameTheirMissingPartsAndRefuseDuplicates) {
   EXPECT_STATUS(store().DeleteRoleBinding(kAcct, "b9"), StatusCode::kNotFound, "'b9'");
 }
 
+// Regression: deleting the last account-scope admin binding (or its principal) through the API
+// left an account nobody could manage.
+TEST_P(StoreAccessTest, TheLastAccountAdminCannotBeRemoved) {
+  ASSERT_OK(store().CreatePrincipal({.account = kAcct, .identifier = "boss", .name = "Boss"}));
+  ASSERT_OK(store().CreateRoleBinding(Binding("adm1", "boss", "admin", {})));
+  ASSERT_OK(store().CreateRoleBinding(Binding("v1", "ci", "viewer", {})));
+  ASSERT_OK(store().CreateRoleBinding(Binding("orgadm", "ci", "admin", {std::string(kOrg), ""})));
+  // An org-scope admin does not count: it cannot manage keys or roles of the account.
+  EXPECT_STATUS(store().DeleteRoleBinding(kAcct, "adm1"), StatusCode::kFailedPrecondition,
+                "without an administrator");
+  EXPECT_STATUS(store().DeletePrincipal(kAcct, "boss"), StatusCode::kFailedPrecondition,
+                "without an administrator");
+  ASSERT_OK_AND_ASSIGN(std::vector<model::RoleBinding> kept,
+                       store().ListRoleBindings(kAcct, "boss"));
+  EXPECT_EQ(kept.size(), 1u);
+  ASSERT_OK(store().GetPrincipal(kAcct, "boss"));
+  // Other bindings go as before; with a second admin, the first one may go too.
+  ASSERT_OK(store().DeleteRoleBinding(kAcct, "v1").status());
+  ASSERT_OK(store().CreateRoleBinding(Binding("adm2", "ci", "admin", {})));
+  ASSERT_OK(store().DeletePrincipal(kAcct, "boss").status());
+  EXPECT_STATUS(store().DeleteRoleBinding(kAcct, "adm2"), StatusCode::kFailedPrecondition,
+                "without an administrator");
+}
+
 // Regression: a binding must not outlive its project, or a project deleted and created again
 // under the same name would grant the old binding.
 TEST_P(StoreAccessTest, BindingsGoWithTheirScope) {

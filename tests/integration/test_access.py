@@ -64,6 +64,25 @@ class BootstrapTest(AccessTestCase):
                           "core_project_view"])
 
 
+class LastAdminTest(AccessTestCase):
+
+    def test_the_last_account_admin_cannot_be_removed(self):
+        r = self.client.api("GET", "/v1/role-bindings?principal=admin")
+        self.assertStatus(r, 200)
+        admin = [b["role_binding"]["identifier"] for b in r.body
+                 if b["role_binding"]["role"] == "admin" and not b["role_binding"].get("org")]
+        self.assertEqual(len(admin), 1, r.body)
+        r = self.client.api("DELETE", f"/v1/role-bindings/{admin[0]}")
+        self.assertGoaError(r, 409, "conflict", "without an administrator")
+        self.assertGoaError(self.client.api("DELETE", "/v1/principals/admin"), 409, "conflict",
+                            "without an administrator")
+        # Still an administrator.
+        self.assertStatus(self.client.api("GET", "/v1/role-bindings"), 200)
+        # With a second admin the first binding may go.
+        self.key("admin", principal="second_admin")
+        self.assertStatus(self.client.api("DELETE", f"/v1/role-bindings/{admin[0]}"), 200)
+
+
 class ProjectViewerTest(AccessTestCase):
     """A CI key that may read one project and nothing else."""
 

@@ -139,12 +139,41 @@ absl::StatusOr<std::vector<model::Principal>> ListPrincipals(Connection& conn,
   return out;
 }
 
+// Account-scope admin bindings of `account`: who can still manage everything else.
+absl::StatusOr<int64_t> CountAccountAdmins(Connection& conn, std::string_view account) {
+  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
+      SELECT COUNT(*) FROM role_bindings
+      WHERE account_id = ? AND role = 'admin' AND org_id IS NULL)sql"));
+  return stmt.Bind(1, account).QueryInt();
+}
+
+// Runs `remove` (a deletion inside the caller's transaction) and refuses it when it took away the
+// last account-scope admin binding: the account could then no longer be managed through the API
+// (only `terrane admin create-api-key` on the data directory would recover it).
+template <typename Remove>
+absl::Status KeepAnAdmin(Connection& conn, std::string_view account, std::string_view what,
+                         Remove remove) {
+  TERRANE_ASSIGN_OR_RETURN(int64_t before, CountAccountAdmins(conn, account));
+  TERRANE_RETURN_IF_ERROR(remove());
+  TERRANE_ASSIGN_OR_RETURN(int64_t after, CountAccountAdmins(conn, account));
+  if (before > 0 && after == 0) {
+    return absl::FailedPreconditionError(
+        Cat("deleting ", what, " would leave account '", account,
+            "' without an administrator (the admin role at account scope): bind admin to another "
+            "principal first (POST /v1/role-bindings, or `terrane role-binding create`)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<model::Principal> DeletePrincipal(Connection& conn, std::string_view account,
                                                  std::string_view identifier) {
   TERRANE_ASSIGN_OR_RETURN(model::Principal principal, GetPrincipal(conn, account, identifier));
-  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
-      DELETE FROM principals WHERE account_id = ? AND identifier = ?)sql"));
-  TERRANE_RETURN_IF_ERROR(stmt.Bind(1, account).Bind(2, identifier).Run());
+  TERRANE_RETURN_IF_ERROR(
+      KeepAnAdmin(conn, account, Cat("principal '", identifier, "'"), [&]() -> absl::Status {
+        TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
+            DELETE FROM principals WHERE account_id = ? AND identifier = ?)sql"));
+        return stmt.Bind(1, account).Bind(2, identifier).Run();
+      }));
   return principal;
 }
 
@@ -277,9 +306,12 @@ absl::StatusOr<model::RoleBinding> DeleteRoleBinding(Connection& conn, std::stri
   TERRANE_ASSIGN_OR_RETURN(bool row, get.Bind(1, account).Bind(2, id).Step());
   if (!row) return absl::NotFoundError(Cat("role binding '", id, "' not found"));
   model::RoleBinding binding = BindingFromRow(get);
-  TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
-      DELETE FROM role_bindings WHERE account_id = ? AND id = ?)sql"));
-  TERRANE_RETURN_IF_ERROR(stmt.Bind(1, account).Bind(2, id).Run());
+  TERRANE_RETURN_IF_ERROR(
+      KeepAnAdmin(conn, account, Cat("role binding '", id, "'"), [&]() -> absl::Status {
+        TERRANE_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(conn, R"sql(
+            DELETE FROM role_bindings WHERE account_id = ? AND id = ?)sql"));
+        return stmt.Bind(1, account).Bind(2, id).Run();
+      }));
   return binding;
 }
 
