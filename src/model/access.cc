@@ -189,7 +189,8 @@ absl::StatusOr<Principal> ParsePrincipalCreate(std::string_view body) {
   TERRANE_ASSIGN_OR_RETURN(out.identifier, Identifier(obj, "identifier", "principal.identifier"));
   TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
                            internal::OptionalString(obj, "name", "principal.name"));
-  out.name = name.value_or(out.identifier);
+  // An empty name would show as nobody in the audit trail (`api_key:`): it means the default.
+  out.name = name.has_value() && !name->empty() ? *name : out.identifier;
   TERRANE_ASSIGN_OR_RETURN(std::string type,
                            internal::RequiredString(obj, "type", "principal.type"));
   std::optional<PrincipalType> parsed = internal::ValueOf(kPrincipalTypes, type);
@@ -214,7 +215,8 @@ absl::StatusOr<Role> ParseRoleCreate(std::string_view body) {
   }
   TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
                            internal::OptionalString(obj, "name", "role.name"));
-  out.name = name.value_or(out.identifier);
+  // An empty name would show as nobody in the audit trail (`api_key:`): it means the default.
+  out.name = name.has_value() && !name->empty() ? *name : out.identifier;
   TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> description,
                            internal::OptionalString(obj, "description", "role.description"));
   out.description = description.value_or("");
@@ -244,7 +246,7 @@ absl::StatusOr<ApiKey> ParseApiKeyCreate(std::string_view body, int64_t now) {
   TERRANE_ASSIGN_OR_RETURN(out.principal, Identifier(obj, "principal", "api_key.principal"));
   TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
                            internal::OptionalString(obj, "name", "api_key.name"));
-  out.name = name.value_or(out.principal);
+  out.name = name.has_value() && !name->empty() ? *name : out.principal;
   if (const json::value* expires = Find(obj, "expires")) {
     if (!expires->is_int64() && !expires->is_uint64()) {
       return internal::WrongType("api_key.expires", "an integer (unix milliseconds)", *expires);

@@ -120,3 +120,24 @@ TEST(ApiKeyToJsonTest, NeverHoldsTheDigest) {
 
 }  // namespace
 }  // namespace terrane::model
+
+namespace terrane::model {
+namespace {
+
+// Regression: an empty name was kept, so the key's audit records named the actor `api_key:`.
+TEST(ParseAccessNamesTest, AnEmptyNameMeansTheDefault) {
+  absl::StatusOr<ApiKey> key =
+      ParseApiKeyCreate(R"({"api_key": {"principal": "ci", "name": ""}})", 1000);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(key->name, "ci");
+  absl::StatusOr<Principal> principal = ParsePrincipalCreate(
+      R"({"principal": {"identifier": "deploy", "name": "", "type": "user"}})");
+  ASSERT_TRUE(principal.ok()) << principal.status();
+  EXPECT_EQ(principal->name, "deploy");
+  key = ParseApiKeyCreate(R"({"api_key": {"principal": "ci", "name": "nightly"}})", 1000);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(key->name, "nightly");
+}
+
+}  // namespace
+}  // namespace terrane::model
