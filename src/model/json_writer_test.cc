@@ -51,3 +51,20 @@ TEST(JsonWriterTest, EscapesStringsLikeBoostJson) {
 
 }  // namespace
 }  // namespace terrane::model::internal
+
+namespace terrane::model::internal {
+namespace {
+
+TEST(JsonWriterTest, MembersWriteTheirKeyThenValue) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.StringMember("s", "x\"y");
+  w.IntMember("i", -7);
+  w.BoolMember("b", false);
+  w.EndObject();
+  EXPECT_EQ(out, R"({"s":"x\"y","i":-7,"b":false})");
+}
+
+}  // namespace
+}  // namespace terrane::model::internal

@@ -68,30 +68,21 @@ void WriteVariables(internal::JsonWriter& w, const VariableMap& vars) {
     // Secret values are references to a secret store, never the secret itself.
     w.Key(key);
     w.BeginObject();
-    w.Key("key");
-    w.String(var.key);
-    w.Key("value");
-    w.String(var.value);
-    w.Key("value_type");
-    w.String(var.value_type);
-    w.Key("created");
-    w.Int(var.created);
-    w.Key("updated");
-    w.Int(var.updated);
+    w.StringMember("key", var.key);
+    w.StringMember("value", var.value);
+    w.StringMember("value_type", var.value_type);
+    w.IntMember("created", var.created);
+    w.IntMember("updated", var.updated);
     w.EndObject();
   }
   w.EndObject();
 }
 
 void WriteKey(internal::JsonWriter& w, const WorkspaceKey& key) {
-  w.Key("account");
-  w.String(key.account);
-  w.Key("org");
-  w.String(key.org);
-  w.Key("project");
-  w.String(key.project);
-  w.Key("identifier");
-  w.String(key.identifier);
+  w.StringMember("account", key.account);
+  w.StringMember("org", key.org);
+  w.StringMember("project", key.project);
+  w.StringMember("identifier", key.identifier);
 }
 
 void PutKey(json::object& out, const WorkspaceKey& key) {
@@ -117,12 +108,9 @@ std::string WorkspaceJson(const Workspace& ws, const json::object& extra) {
   internal::JsonWriter w(text);
   w.BeginObject();
   WriteKey(w, ws.key);
-  w.Key("name");
-  w.String(ws.spec.name);
-  w.Key("description");
-  w.String(ws.spec.description);
-  w.Key("provisioner");
-  w.String(ws.spec.provisioner);
+  w.StringMember("name", ws.spec.name);
+  w.StringMember("description", ws.spec.description);
+  w.StringMember("provisioner", ws.spec.provisioner);
   for (const auto& [key, fallback] : kSettingDefaults) {
     w.Key(key);
     const json::value* v = ws.spec.settings.if_contains(key);
@@ -141,24 +129,18 @@ std::string WorkspaceJson(const Workspace& ws, const json::object& extra) {
   w.Key("tags");
   w.BeginObject();
   for (const auto& [key, value] : ws.spec.tags) {
-    w.Key(key);
-    w.String(value);
+    w.StringMember(key, value);
   }
   w.EndObject();
   w.Key("terraform_variables");
   WriteVariables(w, ws.spec.terraform_variables);
   w.Key("environment_variables");
   WriteVariables(w, ws.spec.environment_variables);
-  w.Key("created");
-  w.Int(ws.created);
-  w.Key("updated");
-  w.Int(ws.updated);
-  w.Key("provisioner_data");
-  w.String("");
-  w.Key("status");
-  w.String(ToString(ws.status));
-  w.Key("backend_locked");
-  w.Bool(ws.lock.has_value());
+  w.IntMember("created", ws.created);
+  w.IntMember("updated", ws.updated);
+  w.StringMember("provisioner_data", "");
+  w.StringMember("status", ToString(ws.status));
+  w.BoolMember("backend_locked", ws.lock.has_value());
   w.Key("lock");
   if (ws.lock.has_value() && ws.lock->origin == LockOrigin::kManual) {
     w.Value(LockToJson(*ws.lock, ws.key.identifier));
@@ -166,8 +148,7 @@ std::string WorkspaceJson(const Workspace& ws, const json::object& extra) {
     w.BeginObject();
     w.EndObject();
   }
-  w.Key("state_checksum");
-  w.String(ws.state_checksum);
+  w.StringMember("state_checksum", ws.state_checksum);
   for (const auto& [key, value] : extra) {
     if (IsShowField(key)) continue;
     w.Key(key);

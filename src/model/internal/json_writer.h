@@ -25,6 +25,21 @@ class JsonWriter {
   // Any DOM value, serialised by boost::json.
   void Value(const boost::json::value& value);
 
+  // Key, then its value: the common members in one call. Named apart, since an overload set
+  // would send a string literal to the bool one.
+  void StringMember(std::string_view key, std::string_view text) {
+    Key(key);
+    String(text);
+  }
+  void IntMember(std::string_view key, int64_t value) {
+    Key(key);
+    Int(value);
+  }
+  void BoolMember(std::string_view key, bool value) {
+    Key(key);
+    Bool(value);
+  }
+
  private:
   void Separate();
 
