@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
   create_key->add_option("--principal", key_options.principal,
                          "Service account owning the key, created when missing (default: a new "
                          "one)");
-  create_key->add_option("--name", key_options.name, "A name for the key")->capture_default_str();
+  create_key->add_option("--name", key_options.name,
+                         "A name for the key (default: its principal's identifier)");
   create_key->add_option("--expires-in", key_options.expires_in_seconds,
                          "Seconds until the key stops working (default: never)")
       ->check(CLI::Range(int64_t{1}, int64_t{100} * 365 * 24 * 3600));

@@ -11,7 +11,7 @@ namespace terrane::server {
 struct CreateKeyOptions {
   std::string data_dir;
   std::string account = "default";
-  std::string name = "admin";
+  std::string name;  // "" = the principal's identifier
   // The role bound to the key's principal, at the account, `org` or `org`/`project`.
   std::string role;
   std::string org;

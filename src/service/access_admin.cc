@@ -32,7 +32,8 @@ absl::StatusOr<IssuedKey> IssueKeyWithRole(storage::Store& store, const KeyWithR
   if (!bound.ok() && !absl::IsAlreadyExists(bound)) return bound;
   return IssueApiKey(store,
                      model::ApiKey{.account = request.account,
-                                   .name = request.key_name,
+                                   .name = request.key_name.empty() ? request.principal
+                                                                    : request.key_name,
                                    .principal = request.principal,
                                    .expires = request.expires},
                      now);

@@ -16,6 +16,7 @@ struct KeyWithRole {
   std::string account;
   // The service account that owns the key; created when missing.
   std::string principal;
+  // "" = the principal's identifier, so the audit trail names who the key belongs to.
   std::string key_name;
   // Bound to the principal at `scope` unless it already holds it there.
   std::string role;

@@ -50,6 +50,19 @@ TEST_F(AuthTest, IssuedKeyVerifiesForItsAccountOnly) {
             absl::StatusCode::kPermissionDenied);
 }
 
+TEST_F(AuthTest, KeyWithoutNameIsNamedAfterItsPrincipal) {
+  // A key made without a name (`terrane admin create-api-key --role viewer`) must not show in
+  // the audit trail as anyone else, e.g. as `api_key:admin`.
+  absl::StatusOr<IssuedKey> key = IssueKeyWithRole(
+      *store_, KeyWithRole{.account = "default", .principal = "sa_viewer", .role = "viewer"}, 5);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(key->key.name, "sa_viewer");
+  Authenticator auth(*store_, clock_);
+  absl::StatusOr<Principal> p = auth.VerifyForAccount(key->secret, "default");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->display_name, "api_key:sa_viewer");
+}
+
 TEST_F(AuthTest, KeySecretIsNotStored) {
   absl::StatusOr<IssuedKey> key = Issue("default", "viewer");
   ASSERT_TRUE(key.ok());
