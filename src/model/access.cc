@@ -183,14 +183,36 @@ bool ScopeContains(const Scope& outer, const Scope& inner) {
   return outer.project.empty() || outer.project == inner.project;
 }
 
+namespace {
+
+// The optional display name `field` of `obj`; `fallback` (an identifier) when absent or empty,
+// so audit records always name someone. Names show in audit records and terminal tables: at
+// most 128 characters, no control characters.
+absl::StatusOr<std::string> DisplayName(const json::object& obj, std::string_view field,
+                                        std::string fallback) {
+  TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
+                           internal::OptionalString(obj, "name", field));
+  if (!name.has_value() || name->empty()) return fallback;
+  if (internal::Utf8Length(*name) > 128) {
+    return absl::InvalidArgumentError(internal::Cat("field '", field,
+                                                    "' must have at most 128 characters"));
+  }
+  for (unsigned char c : *name) {
+    if (c < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(
+          internal::Cat("field '", field, "' must not hold control characters"));
+    }
+  }
+  return *std::move(name);
+}
+
+}  // namespace
+
 absl::StatusOr<Principal> ParsePrincipalCreate(std::string_view body) {
   TERRANE_ASSIGN_OR_RETURN(json::object obj, Envelope(body, "principal"));
   Principal out;
   TERRANE_ASSIGN_OR_RETURN(out.identifier, Identifier(obj, "identifier", "principal.identifier"));
-  TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
-                           internal::OptionalString(obj, "name", "principal.name"));
-  // An empty name would show as nobody in the audit trail (`api_key:`): it means the default.
-  out.name = name.has_value() && !name->empty() ? *name : out.identifier;
+  TERRANE_ASSIGN_OR_RETURN(out.name, DisplayName(obj, "principal.name", out.identifier));
   TERRANE_ASSIGN_OR_RETURN(std::string type,
                            internal::RequiredString(obj, "type", "principal.type"));
   std::optional<PrincipalType> parsed = internal::ValueOf(kPrincipalTypes, type);
@@ -213,10 +235,7 @@ absl::StatusOr<Role> ParseRoleCreate(std::string_view body) {
                                           " is built in and cannot be redefined; choose "
                                           "another identifier"));
   }
-  TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
-                           internal::OptionalString(obj, "name", "role.name"));
-  // An empty name would show as nobody in the audit trail (`api_key:`): it means the default.
-  out.name = name.has_value() && !name->empty() ? *name : out.identifier;
+  TERRANE_ASSIGN_OR_RETURN(out.name, DisplayName(obj, "role.name", out.identifier));
   TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> description,
                            internal::OptionalString(obj, "description", "role.description"));
   out.description = description.value_or("");
@@ -244,9 +263,7 @@ absl::StatusOr<ApiKey> ParseApiKeyCreate(std::string_view body, int64_t now) {
   TERRANE_ASSIGN_OR_RETURN(json::object obj, Envelope(body, "api_key"));
   ApiKey out;
   TERRANE_ASSIGN_OR_RETURN(out.principal, Identifier(obj, "principal", "api_key.principal"));
-  TERRANE_ASSIGN_OR_RETURN(std::optional<std::string> name,
-                           internal::OptionalString(obj, "name", "api_key.name"));
-  out.name = name.has_value() && !name->empty() ? *name : out.principal;
+  TERRANE_ASSIGN_OR_RETURN(out.name, DisplayName(obj, "api_key.name", out.principal));
   if (const json::value* expires = Find(obj, "expires")) {
     if (!expires->is_int64() && !expires->is_uint64()) {
       return internal::WrongType("api_key.expires", "an integer (unix milliseconds)", *expires);

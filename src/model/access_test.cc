@@ -139,5 +139,30 @@ TEST(ParseAccessNamesTest, AnEmptyNameMeansTheDefault) {
   EXPECT_EQ(key->name, "nightly");
 }
 
+// Names reach audit records and terminal tables: bounded, and no escape sequences.
+TEST(ParseAccessNamesTest, NamesAreBoundedAndHoldNoControlCharacters) {
+  const std::string long_name(129, 'x');
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      ParseApiKeyCreate(std::string(R"({"api_key": {"principal": "ci", "name": ")") + long_name +
+                            R"("}})",
+                        1000)
+          .status()));
+  EXPECT_TRUE(ParseApiKeyCreate(
+                  std::string(R"({"api_key": {"principal": "ci", "name": ")") +
+                      std::string(128, 'x') + R"("}})",
+                  1000)
+                  .ok());
+  absl::Status escape =
+      ParsePrincipalCreate(
+          "{\"principal\": {\"identifier\": \"p\", \"type\": \"user\", "
+          "\"name\": \"\\u001b[31mred\"}}")
+          .status();
+  EXPECT_TRUE(absl::IsInvalidArgument(escape)) << escape;
+  EXPECT_NE(escape.message().find("principal.name"), std::string::npos) << escape;
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      ParseRoleCreate(R"({"role": {"identifier": "r", "name": "a\tb", "permissions": []}})")
+          .status()));
+}
+
 }  // namespace
 }  // namespace terrane::model
